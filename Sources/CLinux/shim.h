@@ -1,0 +1,34 @@
+// Header-only shim for the Linux calls Glibc's Swift module does not export
+// (epoll, eventfd, timerfd, signalfd, accept4 and socket options), plus inline wrappers
+// for the few macros Swift cannot import. No .c file, no link line.
+#ifndef PAYGATE_CLINUX_SHIM_H
+#define PAYGATE_CLINUX_SHIM_H
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/resource.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <signal.h>
+#include <errno.h>
+#include <time.h>
+#include <pthread.h>
+#include <sched.h>
+
+// accept4 is a _GNU_SOURCE function; Glibc's module is built without it.
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+static inline int paygate_errno(void) { return errno; }
+static inline void paygate_set_errno(int value) { errno = value; }
+
+// CMSG-free helpers for sockaddr storage casts Swift finds awkward.
+static inline struct sockaddr *paygate_sockaddr(struct sockaddr_storage *s) { return (struct sockaddr *)s; }
+
+// CLOCK_MONOTONIC_COARSE is a plain macro but spelled here so Swift sees an Int32.
+static inline clockid_t paygate_clock_monotonic_coarse(void) { return CLOCK_MONOTONIC_COARSE; }
+#endif

@@ -1,0 +1,28 @@
+// OpenSSL 3.0 for Swift: only the 3.0 API (deprecated EC_KEY/HMAC_CTX hidden on purpose) and
+// inline wrappers for the function-like macros Swift cannot import.
+#ifndef PAYGATE_COPENSSL_SHIM_H
+#define PAYGATE_COPENSSL_SHIM_H
+#define OPENSSL_API_COMPAT 30000
+#define OPENSSL_NO_DEPRECATED_3_0 1
+#include <openssl/evp.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/pem.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/obj_mac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#include <openssl/param_build.h>
+
+static inline long paygate_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
+static inline long paygate_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int v) { return SSL_CTX_set_min_proto_version(ctx, v); }
+static inline long paygate_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long m) { return SSL_CTX_set_session_cache_mode(ctx, m); }
+static inline long paygate_SSL_set_tlsext_host_name(SSL *ssl, const char *name) { return SSL_set_tlsext_host_name(ssl, name); }
+static inline long paygate_SSL_CTX_set_options(SSL_CTX *ctx, long options) { return SSL_CTX_set_options(ctx, options); }
+#endif

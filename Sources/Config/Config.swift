@@ -1,0 +1,1 @@
+// Config: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Crypto: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// EventLoop: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Facilitator: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Gateway: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// HTTP1: see docs/ARCHITECTURE.md for what this module owns.

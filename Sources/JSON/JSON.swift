@@ -1,0 +1,1 @@
+// JSON: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Ledger: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Log: see docs/ARCHITECTURE.md for what this module owns.

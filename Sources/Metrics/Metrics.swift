@@ -1,0 +1,1 @@
+// Metrics: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Money: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Paywall: see docs/ARCHITECTURE.md for what this module owns.

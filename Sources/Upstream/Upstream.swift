@@ -1,0 +1,1 @@
+// Upstream: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// Wallet: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,1 @@
+// X402: see docs/ARCHITECTURE.md for what this module owns.
