@@ -1,1 +1,0 @@
-// Money: see docs/ARCHITECTURE.md for what this module owns.
