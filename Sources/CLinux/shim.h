@@ -19,9 +19,12 @@
 #include <time.h>
 #include <pthread.h>
 #include <sched.h>
+#include <string.h>
+#include <unistd.h>
 
 // accept4 is a _GNU_SOURCE function; Glibc's module is built without it.
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+extern int pthread_setname_np(pthread_t thread, const char *name);
 
 static inline int paygate_errno(void) { return errno; }
 static inline void paygate_set_errno(int value) { errno = value; }

@@ -1,0 +1,27 @@
+import CLinux
+import Glibc
+
+/// Process signals without Dispatch: the signals of interest are blocked in every thread (the
+/// mask is inherited, so block them before starting any thread) and the main thread waits for
+/// them synchronously with `sigwait`.
+public enum Signals {
+    /// Ignore SIGPIPE (writes also pass MSG_NOSIGNAL) and block `signals` in this thread and in
+    /// every thread started after this call.
+    public static func blockForWaiting(_ signals: [Int32]) {
+        signal(SIGPIPE, SIG_IGN)
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in signals { sigaddset(&set, number) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Blocks until one of `signals` arrives and returns it.
+    public static func wait(for signals: [Int32]) -> Int32 {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in signals { sigaddset(&set, number) }
+        var received: Int32 = 0
+        while sigwait(&set, &received) != 0 {}
+        return received
+    }
+}

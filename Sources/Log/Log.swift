@@ -1,1 +1,0 @@
-// Log: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,1 +1,0 @@
-// Upstream: see docs/ARCHITECTURE.md for what this module owns.
