@@ -27,7 +27,9 @@ public struct Bytes32: Sendable, Hashable, BitwiseCopyable, CustomStringConverti
 
     /// Copies exactly 32 bytes.
     public init(bytes: [UInt8]) throws(CryptoError) {
-        try self.init(bytes: bytes.withUnsafeBytes { $0 })
+        self = try bytes.withUnsafeBytes { raw in
+            Result { () throws(CryptoError) in try Bytes32(bytes: raw) }
+        }.get()
     }
 
     /// Copies the first 32 bytes of `bytes`, which the caller guarantees exist.

@@ -20,7 +20,9 @@ public enum EIP712 {
         withUnsafeTemporaryAllocation(byteCount: 66, alignment: 8) { buffer in
             buffer[0] = 0x19
             buffer[1] = 0x01
-            domainSeparator.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[2..<34]).copyMemory(from: $0) }
+            domainSeparator.withUnsafeBytes {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[2..<34]).copyMemory(from: $0)
+            }
             structHash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[34...]).copyMemory(from: $0) }
             return Keccak256.hash(UnsafeRawBufferPointer(buffer))
         }

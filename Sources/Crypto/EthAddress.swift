@@ -31,7 +31,9 @@ public struct EthAddress: Sendable, Hashable, CustomStringConvertible {
         let hash = Keccak256.hash(publicKey)
         words = (0, 0, 0)
         hash.withUnsafeBytes { digest in
-            Swift.withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: digest[12...])) }
+            Swift.withUnsafeMutableBytes(of: &words) {
+                $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: digest[12...]))
+            }
         }
     }
 

@@ -14,18 +14,13 @@ public final class HMACSHA256: @unchecked Sendable {
     private let template: OpaquePointer
 
     public init(key: UnsafeRawBufferPointer) throws(CryptoError) {
-        guard let context = EVP_MAC_CTX_new(EVPAlgorithms.shared.hmac) else {
-            throw .opensslFailure("EVP_MAC_CTX_new")
-        }
-        guard Self.initialise(context, key: key) else {
-            EVP_MAC_CTX_free(context)
-            throw .opensslFailure("EVP_MAC_init")
-        }
-        template = context
+        template = try Self.makeTemplate(key: key)
     }
 
-    public convenience init(key: [UInt8]) throws(CryptoError) {
-        try self.init(key: key.withUnsafeBytes { $0 })
+    public init(key: [UInt8]) throws(CryptoError) {
+        template = try key.withUnsafeBytes { raw in
+            Result { () throws(CryptoError) in try Self.makeTemplate(key: raw) }
+        }.get()
     }
 
     deinit { EVP_MAC_CTX_free(template) }
@@ -43,8 +38,10 @@ public final class HMACSHA256: @unchecked Sendable {
         var tag = Bytes32.zero
         tag.withUnsafeMutableBytes { out in
             var length = 0
-            let ok = EVP_MAC_update(context, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1
-                && EVP_MAC_final(context, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &length, out.count) == 1
+            let input = message.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            let output = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            let ok = EVP_MAC_update(context, input, message.count) == 1
+                && EVP_MAC_final(context, output, &length, out.count) == 1
             precondition(ok && length == 32, "HMAC-SHA256 update/final failed")
         }
         return tag
@@ -69,12 +66,15 @@ public final class HMACSHA256: @unchecked Sendable {
         }
     }
 
-    /// Sets the digest to SHA2-256 and installs `key`. The parameter strings are only borrowed
-    /// by OpenSSL, so they stay pinned for the whole call. An empty key is legal in HMAC, but
-    /// OpenSSL reads a NULL key as "keep the previous key", so it is passed as a non-NULL
-    /// zero-length buffer.
-    private static func initialise(_ context: OpaquePointer, key: UnsafeRawBufferPointer) -> Bool {
-        OSSL_MAC_PARAM_DIGEST.withCString { parameter in
+    /// A MAC context with the digest set to SHA2-256 and `key` installed. The parameter
+    /// strings are only borrowed by OpenSSL, so they stay pinned for the whole call. An empty
+    /// key is legal in HMAC, but OpenSSL reads a NULL key as "keep the previous key", so it is
+    /// passed as a non-NULL zero-length buffer.
+    private static func makeTemplate(key: UnsafeRawBufferPointer) throws(CryptoError) -> OpaquePointer {
+        guard let context = EVP_MAC_CTX_new(EVPAlgorithms.shared.hmac) else {
+            throw .opensslFailure("EVP_MAC_CTX_new")
+        }
+        let initialised = OSSL_MAC_PARAM_DIGEST.withCString { parameter in
             "SHA2-256".withCString { digest in
                 let params = [OSSL_PARAM_construct_utf8_string(parameter, UnsafeMutablePointer(mutating: digest), 0),
                               OSSL_PARAM_construct_end()]
@@ -85,5 +85,11 @@ public final class HMACSHA256: @unchecked Sendable {
                 }
             }
         }
+        guard initialised else {
+            EVP_MAC_CTX_free(context)
+            ERR_clear_error()
+            throw .opensslFailure("EVP_MAC_init")
+        }
+        return context
     }
 }

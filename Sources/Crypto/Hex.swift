@@ -29,8 +29,9 @@ public enum Hex {
             Result { () throws(CryptoError) -> [UInt8] in
                 let digits = try hexDigits(utf8)
                 var bytes = [UInt8](repeating: 0, count: digits.count / 2)
-                let decoded = bytes.withUnsafeMutableBytes { out in Result { () throws(CryptoError) in try decodeDigits(digits, into: out) } }
-                try decoded.get()
+                try bytes.withUnsafeMutableBytes { out in
+                    Result { () throws(CryptoError) in try decodeDigits(digits, into: out) }
+                }.get()
                 return bytes
             }
         }.get()
@@ -51,7 +52,9 @@ public enum Hex {
     }
 
     /// The digits after a mandatory `0x`; an odd count is rejected here.
-    private static func hexDigits(_ utf8: UnsafeBufferPointer<UInt8>) throws(CryptoError) -> UnsafeBufferPointer<UInt8> {
+    private static func hexDigits(
+        _ utf8: UnsafeBufferPointer<UInt8>
+    ) throws(CryptoError) -> UnsafeBufferPointer<UInt8> {
         guard utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] == UInt8(ascii: "x"),
               utf8.count % 2 == 0 else { throw .invalidHex }
         return UnsafeBufferPointer(rebasing: utf8[2...])

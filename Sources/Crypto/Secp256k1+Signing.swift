@@ -6,7 +6,9 @@ import COpenSSL
 extension Secp256k1 {
     /// Signs a 32-byte digest (already hashed, e.g. an EIP-712 digest) with `key`.
     public func sign(digest: Bytes32, key: PrivateKey) throws(CryptoError) -> Signature {
-        let (r, rawS) = try ecdsaSign(digest: digest, secret: key.secret)
+        let (r, rawS) = try OpenSSLErrors.clearedOnFailure { () throws(CryptoError) in
+            try ecdsaSign(digest: digest, secret: key.secret)
+        }
         let s = CurveOrder.isLowS(rawS) ? rawS : CurveOrder.negate(rawS)
         for recoveryID: UInt8 in 0...1 {
             let candidate = try Signature(r: r, s: s, recoveryID: recoveryID)
@@ -20,7 +22,9 @@ extension Secp256k1 {
     private func ecdsaSign(digest: Bytes32, secret: Bytes32) throws(CryptoError) -> (Bytes32, Bytes32) {
         let key = try makeSigningKey(secret)
         defer { EVP_PKEY_free(key) }
-        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { throw .opensslFailure("EVP_PKEY_CTX_new_from_pkey") }
+        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
+            throw .opensslFailure("EVP_PKEY_CTX_new_from_pkey")
+        }
         defer { EVP_PKEY_CTX_free(context) }
         guard EVP_PKEY_sign_init(context) == 1 else { throw .opensslFailure("EVP_PKEY_sign_init") }
         // A DER ECDSA-Sig-Value for a 256-bit order is at most 72 bytes.
@@ -28,7 +32,8 @@ extension Secp256k1 {
             Result { () throws(CryptoError) -> (Bytes32, Bytes32) in
                 var length = der.count
                 let signed = digest.withUnsafeBytes {
-                    EVP_PKEY_sign(context, der.baseAddress, &length, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), 32)
+                    EVP_PKEY_sign(context, der.baseAddress, &length,
+                                  $0.baseAddress!.assumingMemoryBound(to: UInt8.self), 32)
                 }
                 guard signed == 1 else { throw .opensslFailure("EVP_PKEY_sign") }
                 return try decodeDER(UnsafeBufferPointer(rebasing: der[..<length]))
@@ -64,7 +69,9 @@ extension Secp256k1 {
     private func makeSigningKey(_ secret: Bytes32) throws(CryptoError) -> OpaquePointer {
         guard let scalar = BN_secure_new() else { throw .opensslFailure("BN_secure_new") }
         defer { BN_clear_free(scalar) }
-        let set = secret.withUnsafeBytes { BN_bin2bn($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 32, scalar) }
+        let set = secret.withUnsafeBytes {
+            BN_bin2bn($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 32, scalar)
+        }
         guard set != nil else { throw .opensslFailure("BN_bin2bn") }
         return try OSSL_PKEY_PARAM_GROUP_NAME.withCString { groupKey in
             OSSL_PKEY_PARAM_PRIV_KEY.withCString { privateKey in
@@ -78,14 +85,17 @@ extension Secp256k1 {
     }
 
     private func buildKey(groupKey: UnsafePointer<CChar>, curve: UnsafePointer<CChar>,
-                          privateKey: UnsafePointer<CChar>, scalar: OpaquePointer) throws(CryptoError) -> OpaquePointer {
+                          privateKey: UnsafePointer<CChar>,
+                          scalar: OpaquePointer) throws(CryptoError) -> OpaquePointer {
         guard let builder = OSSL_PARAM_BLD_new() else { throw .opensslFailure("OSSL_PARAM_BLD_new") }
         defer { OSSL_PARAM_BLD_free(builder) }
         guard OSSL_PARAM_BLD_push_utf8_string(builder, groupKey, curve, 0) == 1,
               OSSL_PARAM_BLD_push_BN(builder, privateKey, scalar) == 1,
               let parameters = OSSL_PARAM_BLD_to_param(builder) else { throw .opensslFailure("OSSL_PARAM_BLD") }
         defer { OSSL_PARAM_free(parameters) }
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else { throw .opensslFailure("EVP_PKEY_CTX_new_from_name") }
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else {
+            throw .opensslFailure("EVP_PKEY_CTX_new_from_name")
+        }
         defer { EVP_PKEY_CTX_free(context) }
         // EVP_PKEY_KEYPAIR spelled out: the macro nests other macros and does not import.
         let selection = OSSL_KEYMGMT_SELECT_PRIVATE_KEY | OSSL_KEYMGMT_SELECT_PUBLIC_KEY

@@ -8,16 +8,17 @@ import COpenSSL
 /// recovery id. All inputs are public, so the variable-time multi-scalar multiplication is fine;
 /// the secret scalar in `address(ofSecret:)` is flagged constant-time.
 ///
-/// `@unchecked Sendable` invariant: `group` (and `order`, which it owns) is created in `init`
-/// and never modified or freed before `deinit`; every OpenSSL call here takes it as `const`.
+/// `@unchecked Sendable` invariant: the only instance is `shared`; its `group` (and `order`,
+/// which the group owns) is created in `init` and never modified or freed afterwards, and every
+/// OpenSSL call here takes it as `const`.
 /// Each operation creates its own BN_CTX, BIGNUM temporaries and EC_POINTs and frees them
 /// before returning, so concurrent calls share nothing mutable.
 ///
 /// Cost on the reference VM: a few hundred µs per recover or sign (OpenSSL 3.0 runs this curve
 /// on generic code). Callers in the gateway must run it on the worker pool, never on a loop.
 public final class Secp256k1: @unchecked Sendable {
-    /// The process-wide instance. Creating a group only fails when libcrypto lacks the curve,
-    /// a broken installation, so this traps with a message in that case.
+    /// The only instance. Creating the group fails only when libcrypto lacks the curve, a
+    /// broken installation, so this traps with a message in that case.
     public static let shared: Secp256k1 = {
         do { return try Secp256k1() } catch { fatalError("libcrypto: secp256k1 unavailable: \(error)") }
     }()
@@ -26,7 +27,7 @@ public final class Secp256k1: @unchecked Sendable {
     /// The group order n, owned by `group`.
     let order: OpaquePointer
 
-    public init() throws(CryptoError) {
+    private init() throws(CryptoError) {
         guard let group = EC_GROUP_new_by_curve_name(NID_secp256k1) else {
             throw .opensslFailure("EC_GROUP_new_by_curve_name")
         }
@@ -46,17 +47,14 @@ public final class Secp256k1: @unchecked Sendable {
     /// claimed signer, since every valid signature recovers to *some* address.
     public func recoverAddress(digest: Bytes32, signature: Signature) throws(CryptoError) -> EthAddress {
         try withContext { (context) throws(CryptoError) -> EthAddress in
-            let r = try bignum(context, signature.r), s = try bignum(context, signature.s)
-            let e = try bignum(context, digest), rInverse = try bignum(context)
-            let u1 = try bignum(context), u2 = try bignum(context)
+            let r = try bignum(context, signature.r)
+            let (u1, u2) = try recoveryScalars(r: r, s: try bignum(context, signature.s),
+                                               e: try bignum(context, digest), context)
             return try withPoint { (noncePoint) throws(CryptoError) -> EthAddress in
-                guard EC_POINT_set_compressed_coordinates(group, noncePoint, r, Int32(signature.recoveryID), context) == 1
-                else { throw .recoveryFailed }
-                guard BN_mod_inverse(rInverse, r, order, context) != nil else { throw .opensslFailure("BN_mod_inverse") }
-                // u1 = −e·r⁻¹ mod n and u2 = s·r⁻¹ mod n, so Q = u1·G + u2·R.
-                guard BN_mod_mul(u1, e, rInverse, order, context) == 1,
-                      BN_is_zero(u1) == 1 || BN_sub(u1, order, u1) == 1,
-                      BN_mod_mul(u2, s, rInverse, order, context) == 1 else { throw .opensslFailure("BN_mod_mul") }
+                let parity = Int32(signature.recoveryID)
+                guard EC_POINT_set_compressed_coordinates(group, noncePoint, r, parity, context) == 1 else {
+                    throw .recoveryFailed
+                }
                 return try withPoint { (publicKey) throws(CryptoError) -> EthAddress in
                     guard EC_POINT_mul(group, publicKey, u1, noncePoint, u2, context) == 1 else {
                         throw .opensslFailure("EC_POINT_mul")
@@ -66,6 +64,17 @@ public final class Secp256k1: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// u1 = −e·r⁻¹ mod n and u2 = s·r⁻¹ mod n, so that Q = u1·G + u2·R.
+    private func recoveryScalars(r: OpaquePointer, s: OpaquePointer, e: OpaquePointer,
+                                 _ context: OpaquePointer) throws(CryptoError) -> (OpaquePointer, OpaquePointer) {
+        let rInverse = try bignum(context), u1 = try bignum(context), u2 = try bignum(context)
+        guard BN_mod_inverse(rInverse, r, order, context) != nil else { throw .opensslFailure("BN_mod_inverse") }
+        guard BN_mod_mul(u1, e, rInverse, order, context) == 1,
+              BN_is_zero(u1) == 1 || BN_sub(u1, order, u1) == 1,
+              BN_mod_mul(u2, s, rInverse, order, context) == 1 else { throw .opensslFailure("BN_mod_mul") }
+        return (u1, u2)
     }
 
     /// The address controlled by `secret` (a scalar already checked to be in 1...n-1).
@@ -95,9 +104,7 @@ public final class Secp256k1: @unchecked Sendable {
         }.get()
     }
 
-    /// Runs `body` inside one BN_CTX frame. On failure the thread's OpenSSL error queue is
-    /// cleared, so a stale entry cannot mislead the next OpenSSL user on this thread (TLS
-    /// decides between "want read" and "fatal" by looking at that queue).
+    /// Runs `body` inside one BN_CTX frame, clearing the thread's OpenSSL error queue if it fails.
     func withContext<Value>(_ body: (OpaquePointer) throws(CryptoError) -> Value) throws(CryptoError) -> Value {
         guard let context = BN_CTX_new() else { throw .opensslFailure("BN_CTX_new") }
         BN_CTX_start(context)
@@ -105,19 +112,16 @@ public final class Secp256k1: @unchecked Sendable {
             BN_CTX_end(context)
             BN_CTX_free(context)
         }
-        do {
-            return try body(context)
-        } catch {
-            ERR_clear_error()
-            throw error
-        }
+        return try OpenSSLErrors.clearedOnFailure { () throws(CryptoError) -> Value in try body(context) }
     }
 
     /// A BIGNUM temporary from `context`, optionally set to the big-endian reading of `value`.
     func bignum(_ context: OpaquePointer, _ value: Bytes32? = nil) throws(CryptoError) -> OpaquePointer {
         guard let number = BN_CTX_get(context) else { throw .opensslFailure("BN_CTX_get") }
         if let value {
-            let set = value.withUnsafeBytes { BN_bin2bn($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 32, number) }
+            let set = value.withUnsafeBytes {
+                BN_bin2bn($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 32, number)
+            }
             guard set != nil else { throw .opensslFailure("BN_bin2bn") }
         }
         return number

@@ -30,12 +30,14 @@ public struct Signature: Sendable, Hashable {
         case 0, 1: recoveryID = v
         default: throw .invalidRecoveryID(v)
         }
-        try self.init(r: Bytes32(uncheckedBytes: bytes), s: Bytes32(uncheckedBytes: UnsafeRawBufferPointer(rebasing: bytes[32..<64])),
-                      recoveryID: recoveryID)
+        let s = Bytes32(uncheckedBytes: UnsafeRawBufferPointer(rebasing: bytes[32..<64]))
+        try self.init(r: Bytes32(uncheckedBytes: bytes), s: s, recoveryID: recoveryID)
     }
 
     public init(bytes: [UInt8]) throws(CryptoError) {
-        try self.init(bytes: bytes.withUnsafeBytes { $0 })
+        self = try bytes.withUnsafeBytes { raw in
+            Result { () throws(CryptoError) in try Signature(bytes: raw) }
+        }.get()
     }
 
     /// Parses `0x` plus 130 hex digits.

@@ -12,7 +12,8 @@ public struct TransferWithAuthorization: Sendable, Hashable {
     public var nonce: Bytes32
 
     static let typeHash = Keccak256.hash(
-        "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)")
+        "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,"
+            + "uint256 validBefore,bytes32 nonce)")
 
     public init(from: EthAddress, to: EthAddress, value: UInt256, validAfter: UInt256,
                 validBefore: UInt256, nonce: Bytes32) {
