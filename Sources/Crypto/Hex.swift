@@ -71,7 +71,7 @@ public enum Hex {
     }
 
     /// The value of one ASCII hex digit of either case, or nil.
-    static func value(of ascii: UInt8) -> UInt8? {
+    private static func value(of ascii: UInt8) -> UInt8? {
         switch ascii {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): ascii - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): ascii - UInt8(ascii: "a") + 10
