@@ -1,1 +1,0 @@
-// Crypto: see docs/ARCHITECTURE.md for what this module owns.
