@@ -1,0 +1,22 @@
+/// Address equality as the reference matches `asset`/`payTo`/`authorization.to`.
+///
+/// EVM addresses are hex, and EIP-55 checksumming only changes letter case, so two `0x`
+/// hex strings of equal length are compared case-insensitively. Anything else (Solana base58,
+/// where case is significant, or role constants) must match exactly.
+enum AddressComparison {
+    static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        guard isHex(lhs), isHex(rhs) else { return lhs == rhs }
+        return lhs.utf8.count == rhs.utf8.count && zip(lhs.utf8, rhs.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    }
+
+    /// `0x` followed by one or more hex digits.
+    static func isHex(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count > 2, utf8.starts(with: "0x".utf8) else { return false }
+        return utf8.dropFirst(2).allSatisfy(isHexDigit)
+    }
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+    }
+}
