@@ -34,21 +34,40 @@ extension JSONValue {
     }
 }
 
+/// Integer literals are read once into a sign and a 128-bit magnitude (non-generic, so it is
+/// fast across module boundaries), then converted to the requested type.
 enum JSONIntegerParser {
     static func parse<T: FixedWidthInteger>(_ literal: String, as _: T.Type) throws(JSONIntegerError) -> T {
-        let utf8 = literal.utf8
-        let negative = utf8.first == UInt8(ascii: "-")
-        var value: T = 0
-        for byte in utf8.dropFirst(negative ? 1 : 0) {
-            guard JSONNumberSyntax.isDigit(byte) else { throw .notAnInteger(literal: literal) }
-            let digit = T(byte - UInt8(ascii: "0"))
-            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflow2) = negative
-                ? shifted.subtractingReportingOverflow(digit)
-                : shifted.addingReportingOverflow(digit)
-            if overflow1 || overflow2 { throw .outOfRange(literal: literal, type: String(describing: T.self)) }
-            value = next
+        guard let (negative, magnitude) = try signAndMagnitude(literal) else {
+            throw .outOfRange(literal: literal, type: String(describing: T.self))
         }
+        let value: T? = negative ? Int128(exactly: magnitude).flatMap { T(exactly: -$0) } ?? minimum(magnitude)
+                                 : T(exactly: magnitude)
+        guard let value else { throw .outOfRange(literal: literal, type: String(describing: T.self)) }
         return value
+    }
+
+    /// −2^127, the one negative value whose magnitude `Int128` cannot hold.
+    private static func minimum<T: FixedWidthInteger>(_ magnitude: UInt128) -> T? {
+        magnitude == UInt128(1) << 127 ? T(exactly: Int128.min) : nil
+    }
+
+    /// Nil when the magnitude exceeds 128 bits; throws for a fraction or exponent.
+    private static func signAndMagnitude(_ literal: String) throws(JSONIntegerError) -> (Bool, UInt128)? {
+        var text = literal
+        let result = text.withUTF8 { bytes -> Result<(Bool, UInt128)?, JSONIntegerError> in
+            let negative = bytes.first == UInt8(ascii: "-")
+            let digits = bytes[(negative ? 1 : 0)...]
+            guard digits.allSatisfy(JSONNumberSyntax.isDigit) else { return .failure(.notAnInteger(literal: literal)) }
+            var magnitude: UInt128 = 0
+            for byte in digits {
+                let (shifted, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = shifted.addingReportingOverflow(UInt128(byte - UInt8(ascii: "0")))
+                if overflow1 || overflow2 { return .success(nil) }
+                magnitude = next
+            }
+            return .success((negative, magnitude))
+        }
+        return try result.get()
     }
 }

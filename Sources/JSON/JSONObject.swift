@@ -10,11 +10,21 @@
 public struct JSONObject: Sendable, Sequence {
     public typealias Element = (key: String, value: JSONValue)
 
-    private var members: [Element] = []
+    /// A struct rather than a (key, value) tuple: no tuple type has to be instantiated at run
+    /// time on the hot path, and one array means one allocation per object.
+    private struct Member: Sendable {
+        var key: String
+        var value: JSONValue
+    }
+
+    private var members: [Member] = []
     private var index: [String: Int] = [:]
     private static let indexThreshold = 16
 
     public init() {}
+
+    /// An empty object with room for `capacity` members.
+    public init(capacity: Int) { members.reserveCapacity(capacity) }
 
     /// An object from distinct keys, in the order given. A repeated key is a programming error.
     public init(uniqueKeysWithValues pairs: some Sequence<(String, JSONValue)>) {
@@ -28,7 +38,18 @@ public struct JSONObject: Sendable, Sequence {
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
 
-    public func makeIterator() -> IndexingIterator<[Element]> { members.makeIterator() }
+    public func makeIterator() -> Iterator { Iterator(object: self) }
+
+    public struct Iterator: IteratorProtocol {
+        let object: JSONObject
+        var position = 0
+
+        public mutating func next() -> Element? {
+            guard position < object.members.count else { return nil }
+            defer { position += 1 }
+            return (object.members[position].key, object.members[position].value)
+        }
+    }
 
     /// The value for `key`, or nil. Setting nil removes the member; setting a value replaces it
     /// in place or appends it at the end.
@@ -58,9 +79,9 @@ public struct JSONObject: Sendable, Sequence {
     }
 
     private mutating func append(_ key: String, _ value: JSONValue) {
-        members.append((key, value))
+        members.append(Member(key: key, value: value))
         if members.count == Self.indexThreshold {
-            for (offset, member) in members.enumerated() { index[member.key] = offset }
+            rebuildIndex()
         } else if members.count > Self.indexThreshold {
             index[key] = members.count - 1
         }
@@ -69,16 +90,18 @@ public struct JSONObject: Sendable, Sequence {
     private mutating func remove(at position: Int) {
         members.remove(at: position)
         index = [:]
-        if members.count >= Self.indexThreshold {
-            for (offset, member) in members.enumerated() { index[member.key] = offset }
-        }
+        if members.count >= Self.indexThreshold { rebuildIndex() }
+    }
+
+    private mutating func rebuildIndex() {
+        for (offset, member) in members.enumerated() { index[member.key] = offset }
     }
 }
 
 extension JSONObject: Equatable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return lhs.members.allSatisfy { rhs[$0.key] == $0.value }
+        return lhs.allSatisfy { rhs[$0.key] == $0.value }
     }
 }
 

@@ -73,13 +73,13 @@ struct JSONParserState {
 
     private mutating func parseObject() throws(JSONError) -> JSONValue {
         try enterContainer()
-        var object = JSONObject()
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
             i += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        var object = JSONObject(capacity: 8)
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else {

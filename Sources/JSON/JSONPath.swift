@@ -17,9 +17,15 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     public init(components: [Component]) { self.components = components }
 
-    public func appending(key: String) -> JSONPath { JSONPath(components: components + [.key(key)]) }
+    public func appending(key: String) -> JSONPath { appending(.key(key)) }
 
-    public func appending(index: Int) -> JSONPath { JSONPath(components: components + [.index(index)]) }
+    public func appending(index: Int) -> JSONPath { appending(.index(index)) }
+
+    private func appending(_ component: Component) -> JSONPath {
+        var path = self
+        path.components.append(component)
+        return path
+    }
 
     public var description: String {
         var text = "$"

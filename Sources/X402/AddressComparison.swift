@@ -11,9 +11,11 @@ enum AddressComparison {
 
     /// `0x` followed by one or more hex digits.
     static func isHex(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count > 2, utf8.starts(with: "0x".utf8) else { return false }
-        return utf8.dropFirst(2).allSatisfy(isHexDigit)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count > 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") else { return false }
+            return bytes[2...].allSatisfy(isHexDigit)
+        }
     }
 
     static func isHexDigit(_ byte: UInt8) -> Bool {

@@ -48,42 +48,58 @@ public enum Base64 {
         let padding = encoded.count >= 2 && encoded[encoded.count - 2] == UInt8(ascii: "=") ? 2
             : (encoded.last == UInt8(ascii: "=") ? 1 : 0)
         let symbols = encoded.count - padding
-        let values = Self.values
-        var out: [UInt8] = []
-        out.reserveCapacity(symbols * 3 / 4)
-        var accumulator: UInt32 = 0
-        for index in 0..<symbols {
-            let value = values[Int(encoded[index])]
-            guard value < 64 else {
-                throw .invalidBase64(reason: "byte \(index) is not a standard base64 symbol")
+        let decodedCount = symbols / 4 * 3 + max(0, symbols % 4 - 1)
+        var failure: X402Error?
+        let out = [UInt8](unsafeUninitializedCapacity: decodedCount) { buffer, initialized in
+            failure = Self.values.withUnsafeBufferPointer { values in
+                decodeSymbols(encoded, count: symbols, values: values, into: buffer)
             }
-            accumulator = accumulator << 6 | UInt32(value)
-            if index % 4 == 3 {
-                out.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                out.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                out.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator = 0
-            }
+            initialized = failure == nil ? decodedCount : 0
         }
-        try appendTail(accumulator, symbols: symbols % 4, to: &out)
+        if let failure { throw failure }
         return out
     }
 
-    /// The last 2 or 3 symbols before padding carry 1 or 2 bytes; their spare bits must be zero.
-    private static func appendTail(_ accumulator: UInt32, symbols: Int, to out: inout [UInt8]) throws(X402Error) {
-        switch symbols {
-        case 0:
-            return
-        case 2:
-            guard accumulator & 0xF == 0 else { throw .invalidBase64(reason: "non-zero bits in the final symbol") }
-            out.append(UInt8(truncatingIfNeeded: accumulator >> 4))
-        case 3:
-            guard accumulator & 0x3 == 0 else { throw .invalidBase64(reason: "non-zero bits in the final symbol") }
-            out.append(UInt8(truncatingIfNeeded: accumulator >> 10))
-            out.append(UInt8(truncatingIfNeeded: accumulator >> 2))
-        default:
-            throw .invalidBase64(reason: "padding in the wrong place")
+    /// Decodes `count` symbols into `out` (sized exactly); nil on success. Whole quads are
+    /// decoded four symbols at a time; the 2 or 3 symbols before padding carry 1 or 2 bytes
+    /// and their spare bits must be zero.
+    private static func decodeSymbols(_ encoded: UnsafeRawBufferPointer, count: Int, values: UnsafeBufferPointer<UInt8>,
+                                      into out: UnsafeMutableBufferPointer<UInt8>) -> X402Error? {
+        var index = 0
+        var written = 0
+        while index + 4 <= count {
+            let a = values[Int(encoded[index])], b = values[Int(encoded[index + 1])]
+            let c = values[Int(encoded[index + 2])], d = values[Int(encoded[index + 3])]
+            guard (a | b | c | d) < 64 else { return notASymbol(encoded, from: index, values: values) }
+            let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+            out[written] = UInt8(truncatingIfNeeded: quad >> 16)
+            out[written + 1] = UInt8(truncatingIfNeeded: quad >> 8)
+            out[written + 2] = UInt8(truncatingIfNeeded: quad)
+            index += 4
+            written += 3
         }
+        let tail = count - index
+        guard tail > 0 else { return nil }
+        var accumulator: UInt32 = 0
+        for offset in index..<count {
+            let value = values[Int(encoded[offset])]
+            guard value < 64 else { return notASymbol(encoded, from: offset, values: values) }
+            accumulator = accumulator << 6 | UInt32(value)
+        }
+        let spareBits: UInt32 = tail == 2 ? 4 : 2
+        guard accumulator & (1 << spareBits - 1) == 0 else { return .invalidBase64(reason: "non-zero bits in the final symbol") }
+        accumulator >>= spareBits
+        if tail == 3 {
+            out[written] = UInt8(truncatingIfNeeded: accumulator >> 8)
+            written += 1
+        }
+        out[written] = UInt8(truncatingIfNeeded: accumulator)
+        return nil
+    }
+
+    private static func notASymbol(_ encoded: UnsafeRawBufferPointer, from start: Int, values: UnsafeBufferPointer<UInt8>) -> X402Error {
+        let offset = (start..<encoded.count).first { values[Int(encoded[$0])] >= 64 } ?? start
+        return .invalidBase64(reason: "byte \(offset) is not a standard base64 symbol")
     }
 
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

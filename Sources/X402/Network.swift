@@ -12,16 +12,20 @@ public struct Network: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a CAIP-2 identifier.
     public init(caip2 text: String) throws(X402Error) {
-        let parts = text.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw .invalidNetwork(text, reason: "expected namespace:reference") }
-        guard (3...8).contains(parts[0].count), parts[0].allSatisfy(Self.isNamespaceByte) else {
+        var copy = text
+        let parts = copy.withUTF8 { bytes -> (String, String)? in
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            return (String(decoding: bytes[..<colon], as: UTF8.self), String(decoding: bytes[(colon + 1)...], as: UTF8.self))
+        }
+        guard let (namespace, reference) = parts else { throw .invalidNetwork(text, reason: "expected namespace:reference") }
+        guard (3...8).contains(namespace.utf8.count), namespace.utf8.allSatisfy(Self.isNamespaceByte) else {
             throw .invalidNetwork(text, reason: "the namespace must be 3-8 characters of a-z, 0-9 and -")
         }
-        guard (1...32).contains(parts[1].count), parts[1].allSatisfy(Self.isReferenceByte) else {
+        guard (1...32).contains(reference.utf8.count), reference.utf8.allSatisfy(Self.isReferenceByte) else {
             throw .invalidNetwork(text, reason: "the reference must be 1-32 characters of A-Z, a-z, 0-9, - and _")
         }
-        namespace = String(Substring(parts[0]))
-        reference = String(Substring(parts[1]))
+        self.namespace = namespace
+        self.reference = reference
     }
 
     /// The network an x402 v1 name stands for (`base-sepolia` → `eip155:84532`).
