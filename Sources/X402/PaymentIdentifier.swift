@@ -38,8 +38,10 @@ public enum PaymentIdentifier {
         extensions?[extensionKey]?["info"]?["required"]?.boolValue ?? false
     }
 
-    /// The id a payment carries: nil when it has no `payment-identifier` extension; an error
-    /// naming the path when the extension is there but its `info.id` is missing or malformed.
+    /// The id a payment carries, or nil when it carries none: no extension, or the declaration
+    /// echoed without an `info.id` (what clients that do not implement the extension send, the
+    /// official SDK included, since clients must echo declared extensions). An id that is
+    /// present but malformed, or a mistyped extension or `info`, is an error naming the path.
     public static func id(in payment: PaymentPayload) throws(X402Error) -> String? {
         guard let declared = payment.extensions?[extensionKey], !declared.isNull else { return nil }
         do {
@@ -49,9 +51,11 @@ public enum PaymentIdentifier {
         }
     }
 
-    private static func readID(_ declared: JSONValue) throws(JSONDecodeError) -> String {
+    private static func readID(_ declared: JSONValue) throws(JSONDecodeError) -> String? {
         let path = JSONPath.root.appending(key: "extensions").appending(key: extensionKey)
-        let cursor = try JSONCursor(declared, path: path).object().object("info").cursor("id")
+        guard let cursor = try JSONCursor(declared, path: path).object().optionalObject("info")?.optionalCursor("id") else {
+            return nil
+        }
         let id = try cursor.string()
         guard idLengths.contains(id.utf8.count), id.utf8.allSatisfy(isIdByte) else {
             throw cursor.invalid(code: "invalid_payment_identifier", "must be 16-128 characters of A-Z, a-z, 0-9, _ and -")

@@ -46,6 +46,11 @@ final class PaymentIdentifierTests: XCTestCase {
         XCTAssertNil(try PaymentIdentifier.id(in: payment(extensions: nil)))
         XCTAssertNil(try PaymentIdentifier.id(in: payment(extensions: ["bazaar": [:]])))
         XCTAssertNil(try PaymentIdentifier.id(in: payment(extensions: [PaymentIdentifier.extensionKey: nil])))
+        // The declaration echoed without an id (clients that do not implement the extension).
+        let echoedDeclaration = PaymentIdentifier.declaration(required: true)
+        XCTAssertNil(try PaymentIdentifier.id(in: payment(extensions: [PaymentIdentifier.extensionKey: echoedDeclaration])))
+        XCTAssertNil(try PaymentIdentifier.id(in: payment(extensions: [PaymentIdentifier.extensionKey: ["schema": [:]]])))
+        XCTAssertNil(try PaymentIdentifier.id(in: payment(extensions: extensions(id: nil))))
     }
 
     func testMalformedIdsAreErrors() throws {
@@ -59,8 +64,7 @@ final class PaymentIdentifierTests: XCTestCase {
             (extensions(id: .string("pay_ééééééééééééééé")),
              #"$.extensions["payment-identifier"].info.id: must be 16-128 characters of A-Z, a-z, 0-9, _ and -"#),
             (extensions(id: 12), #"$.extensions["payment-identifier"].info.id: expected a string, found number"#),
-            ([PaymentIdentifier.extensionKey: ["schema": [:]]], #"$.extensions["payment-identifier"].info: required key is missing"#),
-            ([PaymentIdentifier.extensionKey: ["info": [:]]], #"$.extensions["payment-identifier"].info.id: required key is missing"#),
+            ([PaymentIdentifier.extensionKey: ["info": "x"]], #"$.extensions["payment-identifier"].info: expected an object, found string"#),
             ([PaymentIdentifier.extensionKey: "id"], #"$.extensions["payment-identifier"]: expected an object, found string"#),
         ]
         for (extensions, message) in cases {
