@@ -3,7 +3,7 @@
 /// Printed as `<path>: <problem>`, e.g. `$.routes[2].payTo: expected a string, found number`.
 public struct JSONDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Problem: Sendable, Equatable {
-        /// A required key is absent (or null).
+        /// A required key is absent (a null value is a `typeMismatch` instead).
         case missingKey
         case typeMismatch(expected: JSONKind, found: JSONKind)
         case integer(JSONIntegerError)

@@ -6,6 +6,8 @@
 /// hex), everything else, `/` and non-ASCII included, written as raw UTF-8. Numbers are written
 /// as their literal, which is what `JSON.stringify` prints for canonical literals (`10000`, `0.5`);
 /// a non-canonical literal (`1.0`, `1E3`) is kept as written rather than reformatted.
+/// One more deliberate difference: JavaScript objects list integer-like keys (`"1"`, `"42"`)
+/// first in numeric order; paygate always keeps insertion order. x402 messages have no such keys.
 extension JSONValue {
     /// Appends the compact encoding to `buffer`, so callers can reuse one buffer.
     public func encode(into buffer: inout [UInt8]) {

@@ -4,9 +4,9 @@
 /// `depthCap` whatever the caller asks, which keeps it safe on small worker-thread stacks.
 public struct JSONLimits: Sendable, Equatable {
     /// The deepest nesting of arrays and objects accepted (the top-level container is depth 1).
-    public var maxDepth: Int
+    public let maxDepth: Int
     /// The largest document accepted, in bytes.
-    public var maxBytes: Int
+    public let maxBytes: Int
 
     public static let depthCap = 512
 
