@@ -22,6 +22,10 @@ final class JSONNumberTests: XCTestCase {
         XCTAssertEqual(try JSONValue.number("18446744073709551615").exactInteger(UInt64.self), UInt64.max)
         XCTAssertEqual(try JSONValue.number("340282366920938463463374607431768211455").exactInteger(UInt128.self), UInt128.max)
         XCTAssertEqual(try JSONValue.number("-0").exactInteger(UInt64.self), 0)
+        XCTAssertEqual(try JSONValue.number("-170141183460469231731687303715884105728").exactInteger(Int128.self), Int128.min)
+        XCTAssertEqual(try JSONValue.number("-128").exactInteger(Int8.self), Int8.min)
+        XCTAssertThrowsError(try JSONValue.number("-129").exactInteger(Int8.self))
+        XCTAssertThrowsError(try JSONValue.number("-170141183460469231731687303715884105729").exactInteger(Int128.self))
         XCTAssertEqual(try JSONValue.number("0").exactInteger(Int.self), 0)
     }
 
