@@ -14,10 +14,17 @@ public struct TokenAmount: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Parses a canonical decimal string of atomic units: digits only, no sign, no leading
     /// zeros (except "0" itself), no whitespace. Returns nil on anything else or on overflow.
     public init?(decimal text: some StringProtocol) {
-        var value: UInt128 = 0
-        let utf8 = text.utf8
+        var string = String(text)
+        guard let units = string.withUTF8(Self.canonicalDecimal) else { return nil }
+        self.units = units
+    }
+
+    /// The value of a canonical decimal, or nil. Works on the UTF-8 bytes directly because
+    /// payment messages parse several amounts and timestamps per request.
+    private static func canonicalDecimal(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt128? {
         guard let first = utf8.first, utf8.count <= 39 else { return nil }
         if first == UInt8(ascii: "0") && utf8.count > 1 { return nil }
+        var value: UInt128 = 0
         for byte in utf8 {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
@@ -25,7 +32,7 @@ public struct TokenAmount: Sendable, Hashable, Comparable, CustomStringConvertib
             if o1 || o2 { return nil }
             value = next
         }
-        self.units = value
+        return value
     }
 
     /// The canonical decimal string of the atomic units ("1000").

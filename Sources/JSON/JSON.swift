@@ -1,1 +1,0 @@
-// JSON: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,1 +1,0 @@
-// X402: see docs/ARCHITECTURE.md for what this module owns.
