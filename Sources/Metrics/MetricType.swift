@@ -2,7 +2,7 @@
 ///
 /// Summaries are left out on purpose: latency is exported as histograms, which merge exactly
 /// across event loops, where quantile summaries cannot.
-public enum MetricType: String, Sendable, Equatable, CaseIterable {
+public enum MetricType: String, Sendable, Equatable {
     case counter
     case gauge
     case histogram

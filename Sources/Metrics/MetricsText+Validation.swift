@@ -25,10 +25,37 @@ extension MetricsText {
         if family.type == .counter && !family.name.hasSuffix("_total") {
             throw .counterWithoutTotal(family.name)
         }
-        var labelSets = Set<[Label]>()
+        guard let reference = family.samples.first?.labels else { return }
+        try validateLabels(reference, of: family.name)
+        var valueHashes = Set<Int>(minimumCapacity: family.samples.count)
+        var needsExactCheck = false
         for sample in family.samples {
-            try validateLabels(sample.labels, of: family.name)
             try validateValue(of: sample, in: family)
+            if sample.labels.count == reference.count
+                && sample.labels.indices.allSatisfy({ sample.labels[$0].name == reference[$0].name }) {
+                needsExactCheck = needsExactCheck || !valueHashes.insert(valueHash(sample.labels)).inserted
+            } else {
+                try validateLabels(sample.labels, of: family.name)
+                needsExactCheck = true
+            }
+        }
+        if needsExactCheck { try requireDistinctLabelSets(family) }
+    }
+
+    /// Samples that carry the first sample's label names in the same order (what the builder's
+    /// fixed call sites produce) are distinct exactly when their value lists are, so hashing the
+    /// values proves a big family free of duplicates without sorting or copying anything. Only
+    /// when two hashes meet (a real duplicate, or astronomically rarely a collision) or the names
+    /// vary does `requireDistinctLabelSets` compare label sets exactly.
+    private static func valueHash(_ labels: [Label]) -> Int {
+        var hasher = Hasher()
+        for label in labels { hasher.combine(label.value) }
+        return hasher.finalize()
+    }
+
+    private static func requireDistinctLabelSets(_ family: MetricFamily) throws(MetricsError) {
+        var labelSets = Set<[Label]>(minimumCapacity: family.samples.count)
+        for sample in family.samples {
             guard labelSets.insert(sample.labels.sorted { $0.name < $1.name }).inserted else {
                 throw .duplicateSeries(metric: family.name, labels: sample.labels)
             }

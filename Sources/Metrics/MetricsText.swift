@@ -10,10 +10,11 @@ public enum MetricsText {
     /// Validates `families`, then renders them as UTF-8 bytes.
     public static func renderBytes(_ families: [MetricFamily]) throws(MetricsError) -> [UInt8] {
         try validate(families)
+        // One allocation for typical scrapes: lines times a generous guess at their length.
         let lines = families.reduce(0) { total, family in
             total + 2 + family.samples.count * (family.type == .histogram ? Histogram.leLabelValues.count + 2 : 1)
         }
-        var buffer = TextBuffer(capacity: lines * 80)
+        var buffer = TextBuffer(capacity: lines * 128)
         for family in families { buffer.appendFamily(family) }
         return buffer.bytes
     }

@@ -5,16 +5,23 @@
 /// shortest round-trip form, with the three special values spelled the way Go's `ParseFloat`
 /// and the Prometheus parsers expect.
 extension TextBuffer {
-    /// 10^19, the largest power of ten below `UInt64.max`: a `UInt128` is printed as chunks of
-    /// 19 digits so only the last step needs 128-bit division.
+    /// 10^19, the largest power of ten below `UInt64.max`: a `UInt128` is cut into chunks of
+    /// 19 digits so the digit loop runs on 64-bit words.
     private static let chunk: UInt128 = 10_000_000_000_000_000_000
 
+    /// The digits are produced right to left into a stack buffer (39 bytes hold `UInt128.max`)
+    /// and appended in one copy.
     mutating func appendUnsigned(_ value: UInt128) {
-        if value <= UInt128(UInt64.max) {
-            appendDigits(UInt64(value), minimumWidth: 1)
-        } else {
-            appendUnsigned(value / Self.chunk)
-            appendDigits(UInt64(value % Self.chunk), minimumWidth: 19)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 39) { digits in
+            var start = digits.count
+            var remaining = value
+            while remaining > UInt128(UInt64.max) {
+                let (quotient, low) = remaining.quotientAndRemainder(dividingBy: Self.chunk)
+                start = Self.writeDigits(UInt64(low), into: digits, endingAt: start, width: 19)
+                remaining = quotient
+            }
+            start = Self.writeDigits(UInt64(remaining), into: digits, endingAt: start, width: 1)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 
@@ -33,18 +40,17 @@ extension TextBuffer {
         }
     }
 
-    /// Decimal digits of `value`, left-padded with zeros to `minimumWidth` (at most 20).
-    private mutating func appendDigits(_ value: UInt64, minimumWidth: Int) {
-        var digits = InlineArray<20, UInt8>(repeating: ASCII.zero)
+    /// Writes the decimal digits of `value` to end just before `end`, left-padded with zeros to
+    /// at least `width`; returns the index of the first digit written.
+    private static func writeDigits(_ value: UInt64, into digits: UnsafeMutableBufferPointer<UInt8>,
+                                    endingAt end: Int, width: Int) -> Int {
+        var index = end
         var remaining = value
-        var start = digits.count
-        repeat {
-            start -= 1
-            digits[start] = ASCII.zero + UInt8(remaining % 10)
+        while remaining > 0 || end - index < width {
+            index -= 1
+            digits[index] = ASCII.zero + UInt8(remaining % 10)
             remaining /= 10
-        } while remaining > 0
-        for index in min(start, digits.count - minimumWidth)..<digits.count {
-            append(byte: digits[index])
         }
+        return index
     }
 }

@@ -1,10 +1,11 @@
 /// The byte buffer the exposition is written into, with the format's escaping rules.
 ///
 /// Rendering goes straight to UTF-8 bytes (what the admin listener writes to the socket) instead
-/// of concatenating `String`s; escaping is done per byte, which is safe because the three
+/// of concatenating `String`s. Escaping works on bytes, which is safe because the three
 /// characters that need it are ASCII and never occur inside a multi-byte UTF-8 sequence.
 struct TextBuffer {
-    private(set) var bytes: [UInt8] = []
+    /// The text so far; module-internal so the number writers can append digits in one copy.
+    var bytes: [UInt8] = []
 
     init(capacity: Int) {
         bytes.reserveCapacity(capacity)
@@ -53,14 +54,26 @@ struct TextBuffer {
         append(byte: ASCII.quote)
     }
 
+    /// Copies `text` in runs between the bytes that need escaping, so the common case (nothing
+    /// to escape) is a single bulk copy.
     private mutating func appendEscaping(_ text: String, quote: Bool) {
-        for byte in text.utf8 {
-            switch byte {
-            case ASCII.backslash: bytes.append(ASCII.backslash); bytes.append(ASCII.backslash)
-            case ASCII.newline: bytes.append(ASCII.backslash); bytes.append(ASCII.letterN)
-            case ASCII.quote where quote: bytes.append(ASCII.backslash); bytes.append(ASCII.quote)
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for index in utf8.indices {
+                let escaped: UInt8
+                switch utf8[index] {
+                case ASCII.backslash: escaped = ASCII.backslash
+                case ASCII.newline: escaped = ASCII.letterN
+                case ASCII.quote where quote: escaped = ASCII.quote
+                default: continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                bytes.append(ASCII.backslash)
+                bytes.append(escaped)
+                runStart = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
     }
 }
