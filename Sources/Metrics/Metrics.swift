@@ -1,1 +1,0 @@
-// Metrics: see docs/ARCHITECTURE.md for what this module owns.
