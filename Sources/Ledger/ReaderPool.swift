@@ -36,6 +36,13 @@ final class ReaderPool: Sendable {
         return try result.get()
     }
 
+    /// `read` for bodies that only run SQL: their failures are reported as `E.database`.
+    func query<T, E: StoreFailure>(as _: E.Type, _ body: (SQLiteDatabase) throws(SQLiteError) -> T) throws(E) -> T {
+        try read { database throws(E) in
+            try E.sql { () throws(SQLiteError) in try body(database) }
+        }
+    }
+
     /// Drops the idle connections (the pool reopens on demand).
     func drain() {
         idle.withLock { connections in connections.removeAll() }

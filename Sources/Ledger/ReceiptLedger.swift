@@ -9,7 +9,7 @@
 /// commit what is queued; the ledger does not close itself.
 public final class ReceiptLedger: Sendable {
     public let reader: ReceiptReader
-    private let writer: WriterQueue
+    let writer: WriterQueue   // internal: tests hold it to force units into one batch
     private let clock: MillisecondClock
 
     /// Opens (creating and migrating if needed) the ledger file at `path`.

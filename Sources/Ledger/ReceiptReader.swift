@@ -25,7 +25,7 @@ public final class ReceiptReader: Sendable {
     public func receipts(filter: ReceiptFilter) throws(LedgerError) -> ReceiptPage {
         guard (1...ReceiptFilter.maxLimit).contains(filter.limit) else { throw .invalidLimit(filter.limit) }
         let (condition, bindings) = filter.condition()
-        var receipts = try query { database throws(SQLiteError) in
+        var receipts = try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             try ReceiptRows.receipts(where: condition, bindings + [.integer(Int64(filter.limit + 1))],
                                      orderedBy: "created_at_ms DESC, id DESC LIMIT ?", in: database)
         }
@@ -38,13 +38,13 @@ public final class ReceiptReader: Sendable {
     }
 
     public func receipt(id: String) throws(LedgerError) -> Receipt? {
-        try query { database throws(SQLiteError) in
+        try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             try ReceiptRows.receipts(where: "id = ?", [.text(id)], orderedBy: "id", in: database).first
         }
     }
 
     public func receipt(paymentKey: String) throws(LedgerError) -> Receipt? {
-        try query { database throws(SQLiteError) in
+        try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             try ReceiptRows.receipts(where: "payment_key = ?", [.text(paymentKey)], orderedBy: "id", in: database).first
         }
     }
@@ -52,20 +52,20 @@ public final class ReceiptReader: Sendable {
     /// Receipts still `settling` or `pending`, oldest first: the gateway resolves them in the
     /// background. After a crash this includes every settle that was in flight.
     public func unresolved() throws(LedgerError) -> [Receipt] {
-        try query { database throws(SQLiteError) in
+        try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             try ReceiptRows.receipts(where: "status IN ('settling', 'pending')", [],
                                      orderedBy: "created_at_ms, id", in: database)
         }
     }
 
     public func idempotencyRecord(_ paymentIdentifier: String) throws(LedgerError) -> IdempotencyRecord? {
-        try query { database throws(SQLiteError) in
+        try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             try database.queryOne(ReceiptRows.idempotencyQuery, [.text(paymentIdentifier)], ReceiptRows.idempotencyRecord)
         }
     }
 
     public func counts() throws(LedgerError) -> ReceiptCounts {
-        let pairs = try query { database throws(SQLiteError) in
+        let pairs = try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             try database.query("SELECT status, count(*) FROM receipts GROUP BY status") { row throws(SQLiteError) in
                 (try row.decodeText(0, ReceiptStatus.init(rawValue:)), Int(row.int64(1)))
             }
@@ -76,7 +76,7 @@ public final class ReceiptReader: Sendable {
     /// What each recipient address is owed from settled receipts created in [sinceMs, untilMs).
     public func payouts(sinceMs: Int64? = nil, untilMs: Int64? = nil) throws(LedgerError) -> PayoutReport {
         let range = Self.range(sinceMs, untilMs)
-        let (lines, count) = try query { database throws(SQLiteError) in
+        let (lines, count) = try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             let lines = try database.query("""
                 SELECT s.recipient, s.address, s.network, s.asset, s.amount
                 FROM receipts r JOIN split_lines s ON s.receipt_id = r.id
@@ -109,7 +109,7 @@ public final class ReceiptReader: Sendable {
             "SELECT s.recipient, s.network, s.asset, s.amount FROM receipts r JOIN split_lines s ON s.receipt_id = r.id WHERE "
         }
         let range = Self.range(sinceMs, untilMs)
-        let rows = try query { database throws(SQLiteError) in
+        let rows = try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
             try database.query(sql + "r.status = 'settled' AND r.created_at_ms >= ? AND r.created_at_ms < ?", range) {
                 row throws(SQLiteError) in
                 (RevenueKey(group: grouping == .day ? UTCTime.day(row.int64(0)) : row.text(0), network: row.text(1),
@@ -126,12 +126,6 @@ public final class ReceiptReader: Sendable {
     /// Closes the idle read connections (queries reopen them on demand).
     func closeIdleConnections() {
         readers.drain()
-    }
-
-    private func query<T>(_ body: (SQLiteDatabase) throws(SQLiteError) -> T) throws(LedgerError) -> T {
-        try readers.read { database throws(LedgerError) in
-            try LedgerError.sql { () throws(SQLiteError) in try body(database) }
-        }
     }
 
     private static func range(_ sinceMs: Int64?, _ untilMs: Int64?) -> [SQLiteValue] {

@@ -39,7 +39,7 @@ final class Statement {
         case let .integer(number):
             result = sqlite3_bind_int64(handle, index, number)
         case let .text(string):
-            result = sqlite3_bind_text(handle, index, string, -1, paygate_sqlite_transient())
+            result = bindText(string, at: index)
         case let .blob(bytes):
             result = bytes.withUnsafeBytes { raw in
                 // A zero-length blob must still bind as a blob, not NULL: use bind_zeroblob.
@@ -51,6 +51,21 @@ final class Statement {
         }
         guard result == SQLITE_OK else {
             throw .bindFailed(sql: sql, index: index, result: result, message: currentMessage)
+        }
+    }
+
+    /// Binds the exact UTF-8 bytes: a C-string conversion would stop at an embedded NUL.
+    private func bindText(_ string: String, at index: Int32) -> Int32 {
+        var string = string
+        return string.withUTF8 { utf8 in
+            // A nil pointer would bind NULL; an empty text must stay an empty text.
+            guard let base = utf8.baseAddress, !utf8.isEmpty else {
+                return sqlite3_bind_text(handle, index, "", 0, paygate_sqlite_transient())
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { characters in
+                sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(utf8.count), paygate_sqlite_transient(),
+                                    UInt8(SQLITE_UTF8))
+            }
         }
     }
 

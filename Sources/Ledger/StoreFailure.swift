@@ -12,6 +12,7 @@ protocol StoreFailure: Error {
 
 extension StoreFailure {
     /// Runs SQLite work inside a domain operation, reporting its failure as `.database`.
+    @discardableResult
     static func sql<T>(_ body: () throws(SQLiteError) -> T) throws(Self) -> T {
         do { return try body() } catch { throw database(error) }
     }
