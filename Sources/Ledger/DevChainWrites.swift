@@ -44,6 +44,7 @@ enum DevChainWrites {
         var txHash: String
     }
 
+    /// The balance of `address` (zero when it never held tokens); also serves `DevChainStore.balance`.
     static func balance(_ address: String, in database: SQLiteDatabase) throws(DevChainError) -> TokenAmount {
         try DevChainError.sql { () throws(SQLiteError) in
             try database.queryOne("SELECT amount FROM balances WHERE address = ?", [.text(address)]) {

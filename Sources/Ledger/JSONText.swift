@@ -2,7 +2,7 @@
 /// JSON module, and Foundation's serializer would reorder keys and print money as numbers).
 /// Amounts are always emitted as strings; object keys keep the order they are given in;
 /// output is compact, like `JSON.stringify`.
-indirect enum JSONText {
+enum JSONText {
     case string(String)
     case integer(Int64)
     case null

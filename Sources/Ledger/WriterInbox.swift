@@ -46,11 +46,15 @@ final class WriterInbox: Sendable {
     func take(maxBatch: Int) -> [WriteUnit]? {
         while true {
             let next = state.withLock { state -> Take in
-                if !state.units.isEmpty {
-                    let count = min(maxBatch, state.units.count)
-                    let batch = Array(state.units.prefix(count))
-                    state.units.removeFirst(count)
+                if state.units.count > maxBatch {
+                    let batch = Array(state.units.prefix(maxBatch))
+                    state.units.removeFirst(maxBatch)
                     return .batch(batch)
+                }
+                if !state.units.isEmpty {
+                    // The common case: hand over the whole array instead of copying it.
+                    defer { state.units = [] }
+                    return .batch(state.units)
                 }
                 if state.closed { return .finished }
                 state.sleeping = true
