@@ -56,4 +56,10 @@ final class NativeThread: Sendable {
     func join() {
         pthread_join(thread, nil)
     }
+
+    /// Lets the thread release its resources when it ends, for an owner that will not join.
+    /// Call at most once, and never together with `join()`.
+    func detach() {
+        pthread_detach(thread)
+    }
 }

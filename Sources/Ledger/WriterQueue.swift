@@ -7,7 +7,8 @@ import Synchronization
 /// bounded), opens one `BEGIN IMMEDIATE` transaction, runs every unit inside its own
 /// `SAVEPOINT` (a unit that fails is rolled back alone and the others keep their writes),
 /// commits once, and only then fires the completions: under load one fsync serves hundreds of
-/// requests, and no completion ever reports a write that is not durable yet. If COMMIT (or
+/// requests, and no completion reports a write before it is committed (durable as far as the
+/// connection's `synchronous` level promises). If COMMIT (or
 /// BEGIN) fails, every unit of the batch is told so; nothing half-written is reported as
 /// success. If SQLite itself rolls the whole transaction back under a failing unit (it does on
 /// some I/O errors), that unit gets its own error and the others are run again in a new
@@ -39,8 +40,12 @@ final class WriterQueue: Sendable {
     }
 
     deinit {
-        // Without close() the thread still drains what is queued, then exits on its own.
+        // Without close() the thread still drains what is queued, then exits on its own;
+        // detach it so its resources are released without a join.
         inbox.close()
+        joined.withLock { joined in
+            if !joined { thread.detach() }
+        }
     }
 
     /// Queues `work` for the next batch; `completion` fires on the writer thread after the

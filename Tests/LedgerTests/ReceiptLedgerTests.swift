@@ -232,4 +232,24 @@ final class ReceiptLedgerTests: LedgerTestCase {
         XCTAssertEqual(LedgerError.closed.code, "ledger_closed")
         ledger.close()
     }
+
+    func testADroppedLedgerStillCommitsWhatWasQueued() throws {
+        let group = DispatchGroup()
+        let outcomes = Locked<[Result<BeginResult, LedgerError>]>([])
+        do {
+            let ledger = try openLedger()
+            for index in 0..<100 {
+                group.enter()
+                ledger.begin(draft("dropped-\(index)")) { result in
+                    outcomes.withLock { $0.append(result) }
+                    group.leave()
+                }
+            }
+        }   // last reference gone without close(): the writer drains its queue and exits
+        XCTAssertEqual(group.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(outcomes.value.filter { (try? $0.get()) != nil }.count, 100)
+        let reopened = try openLedger()
+        defer { reopened.close() }
+        XCTAssertEqual(try reopened.reader.counts().total, 100)
+    }
 }
