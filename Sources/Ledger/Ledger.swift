@@ -1,1 +1,0 @@
-// Ledger: see docs/ARCHITECTURE.md for what this module owns.

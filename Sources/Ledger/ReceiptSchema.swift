@@ -1,0 +1,79 @@
+/// The schema history of the receipt ledger file.
+///
+/// v1: receipts and their split lines. Money is TEXT (canonical decimal, checked) because
+/// SQLite integers stop at 2^63. Triggers make the durable invariants hold even for a buggy or
+/// foreign writer: a settled or failed receipt never changes again, and split lines exist only
+/// for settled receipts. Indexes serve the queries in `ReceiptReader`: every listing walks
+/// (created_at_ms, id) in order, optionally under an equality prefix (route, payer, status),
+/// and the recipient filter finds receipts through split_lines(address).
+/// v2: idempotency records for the `payment-identifier` extension.
+enum ReceiptSchema {
+    static let migrations = Migrations([
+        Migration(version: 1, sql: """
+            CREATE TABLE receipts (
+                id TEXT NOT NULL PRIMARY KEY CHECK (\(SchemaChecks.text("id", max: 64))),
+                payment_key TEXT NOT NULL UNIQUE CHECK (\(SchemaChecks.text("payment_key", max: 512))),
+                created_at_ms INTEGER NOT NULL CHECK (created_at_ms >= 0),
+                updated_at_ms INTEGER NOT NULL CHECK (updated_at_ms >= created_at_ms),
+                route TEXT NOT NULL,
+                method TEXT NOT NULL CHECK (\(SchemaChecks.text("method", max: 32))),
+                resource TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                payer TEXT NOT NULL,
+                pay_to TEXT NOT NULL,
+                scheme TEXT NOT NULL,
+                network TEXT NOT NULL,
+                asset TEXT NOT NULL,
+                amount TEXT NOT NULL CHECK (\(SchemaChecks.decimal("amount"))),
+                x402_version INTEGER NOT NULL CHECK (x402_version >= 1),
+                facilitator TEXT NOT NULL,
+                settle_mode TEXT NOT NULL CHECK (settle_mode IN ('after-response', 'before-forward')),
+                status TEXT NOT NULL CHECK (status IN ('settling', 'settled', 'pending', 'failed')),
+                "transaction" TEXT,
+                error_reason TEXT,
+                payment_identifier TEXT,
+                CHECK (status <> 'settled' OR "transaction" IS NOT NULL)
+            ) STRICT;
+            CREATE INDEX receipts_by_time ON receipts (created_at_ms, id);
+            CREATE INDEX receipts_by_route ON receipts (route, created_at_ms, id);
+            CREATE INDEX receipts_by_payer ON receipts (payer, created_at_ms, id);
+            CREATE INDEX receipts_by_status ON receipts (status, created_at_ms, id);
+
+            CREATE TABLE split_lines (
+                receipt_id TEXT NOT NULL REFERENCES receipts (id),
+                idx INTEGER NOT NULL CHECK (idx >= 0),
+                recipient TEXT NOT NULL,
+                address TEXT NOT NULL,
+                network TEXT NOT NULL,
+                asset TEXT NOT NULL,
+                amount TEXT NOT NULL CHECK (\(SchemaChecks.decimal("amount"))),
+                PRIMARY KEY (receipt_id, idx)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX split_lines_by_address ON split_lines (address, receipt_id);
+
+            CREATE TRIGGER receipts_final_is_final BEFORE UPDATE ON receipts
+            WHEN OLD.status IN ('settled', 'failed')
+            BEGIN SELECT RAISE(ABORT, 'receipt is final'); END;
+            CREATE TRIGGER receipts_final_not_deleted BEFORE DELETE ON receipts
+            WHEN OLD.status IN ('settled', 'failed')
+            BEGIN SELECT RAISE(ABORT, 'receipt is final'); END;
+            CREATE TRIGGER split_lines_only_when_settled BEFORE INSERT ON split_lines
+            WHEN (SELECT status FROM receipts WHERE id = NEW.receipt_id) IS NOT 'settled'
+            BEGIN SELECT RAISE(ABORT, 'split lines belong to settled receipts'); END;
+            CREATE TRIGGER split_lines_immutable BEFORE UPDATE ON split_lines
+            BEGIN SELECT RAISE(ABORT, 'split lines are immutable'); END;
+            """),
+        Migration(version: 2, sql: """
+            CREATE TABLE idempotency (
+                payment_identifier TEXT NOT NULL PRIMARY KEY
+                    CHECK (\(SchemaChecks.text("payment_identifier", max: 128))),
+                payload_hash TEXT NOT NULL CHECK (\(SchemaChecks.text("payload_hash", max: 256))),
+                receipt_id TEXT REFERENCES receipts (id),
+                status_code INTEGER NOT NULL CHECK (status_code BETWEEN 100 AND 599),
+                headers BLOB NOT NULL,
+                body BLOB,
+                created_at_ms INTEGER NOT NULL CHECK (created_at_ms >= 0)
+            ) STRICT;
+            """),
+    ])
+}

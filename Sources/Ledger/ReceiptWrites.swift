@@ -1,0 +1,122 @@
+import Money
+
+/// The write units of the receipt ledger. Each runs on the writer thread inside its own
+/// savepoint of a batch transaction, so its checks and writes are atomic with respect to every
+/// other write: "does this payment key exist" and "insert it" cannot interleave with another
+/// request's, and "is this receipt still open" cannot race a second completion.
+enum ReceiptWrites {
+    /// Inserts a `settling` receipt, or reports the one that already holds the payment key.
+    static func begin(_ draft: ReceiptDraft, now: Int64, in database: SQLiteDatabase) throws(LedgerError)
+        -> BeginResult {
+        try LedgerError.sql { () throws(SQLiteError) in
+            let id = ReceiptID.generate()
+            let inserted = try database.execute("""
+                INSERT INTO receipts (id, payment_key, created_at_ms, updated_at_ms, route, method, resource,
+                    request_id, payer, pay_to, scheme, network, asset, amount, x402_version, facilitator,
+                    settle_mode, status, payment_identifier)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'settling', ?)
+                ON CONFLICT (payment_key) DO NOTHING
+                """, [
+                    .text(id), .text(draft.paymentKey), .integer(now), .integer(now), .text(draft.route),
+                    .text(draft.method), .text(draft.resource), .text(draft.requestID), .text(draft.payer),
+                    .text(draft.payTo), .text(draft.scheme), .text(draft.network), .text(draft.asset),
+                    .text(draft.amount.description), .integer(Int64(draft.x402Version)), .text(draft.facilitator),
+                    .text(draft.settleMode.rawValue), .optionalText(draft.paymentIdentifier),
+                ])
+            if inserted == 1 {
+                return .created(ReceiptSummary(id: id, status: .settling, transaction: nil))
+            }
+            let existing = try database.queryExactlyOne(
+                "SELECT \(ReceiptRows.summaryColumns) FROM receipts WHERE payment_key = ?",
+                [.text(draft.paymentKey)], ReceiptRows.summary)
+            return .duplicate(existing: existing)
+        }
+    }
+
+    /// Applies an outcome to an open (`settling` or `pending`) receipt.
+    static func complete(_ id: String, _ outcome: ReceiptOutcome, now: Int64, in database: SQLiteDatabase)
+        throws(LedgerError) -> ReceiptSummary {
+        let current = try LedgerError.sql { () throws(SQLiteError) in
+            try database.queryOne("SELECT status, amount FROM receipts WHERE id = ?", [.text(id)]) {
+                row throws(SQLiteError) in
+                (try row.decodeText(0, ReceiptStatus.init(rawValue:)), try row.decodeText(1, TokenAmount.init(decimal:)))
+            }
+        }
+        guard let (status, amount) = current else { throw .receiptNotFound(id: id) }
+        guard !status.isFinal else { throw .receiptFinal(id: id, status: status) }
+
+        let change = Change(outcome)
+        if case let .settled(_, _, lines) = outcome {
+            try validate(lines, of: id, amount: amount)
+        }
+        return try LedgerError.sql { () throws(SQLiteError) in
+            let summary = try database.queryExactlyOne("""
+                UPDATE receipts SET status = ?, "transaction" = coalesce(?, "transaction"), payer = coalesce(?, payer),
+                    error_reason = ?, updated_at_ms = max(?, created_at_ms)
+                WHERE id = ? RETURNING \(ReceiptRows.summaryColumns)
+                """, [
+                    .text(outcome.status.rawValue), .optionalText(change.transaction), .optionalText(change.payer),
+                    .optionalText(change.errorReason), .integer(now), .text(id),
+                ], ReceiptRows.summary)
+            for (index, line) in change.lines.enumerated() {
+                try database.execute("""
+                    INSERT INTO split_lines (receipt_id, idx, recipient, address, network, asset, amount)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, [.text(id), .integer(Int64(index)), .text(line.recipient), .text(line.address),
+                          .text(line.network), .text(line.asset), .text(line.amount.description)])
+            }
+            return summary
+        }
+    }
+
+    /// Inserts an idempotency record unless the identifier is already recorded.
+    static func recordIdempotency(_ entry: IdempotencyEntry, now: Int64, in database: SQLiteDatabase)
+        throws(LedgerError) -> IdempotencyResult {
+        try LedgerError.sql { () throws(SQLiteError) in
+            let inserted = try database.execute("""
+                INSERT INTO idempotency (payment_identifier, payload_hash, receipt_id, status_code, headers, body,
+                    created_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (payment_identifier) DO NOTHING
+                """, [
+                    .text(entry.paymentIdentifier), .text(entry.payloadHash), .optionalText(entry.receiptID),
+                    .integer(Int64(entry.statusCode)), .blob(HeaderBlob.encode(entry.headers)),
+                    .optionalBlob(entry.body), .integer(now),
+                ])
+            if inserted == 1 {
+                return .recorded(IdempotencyRecord(entry: entry, createdAtMs: now))
+            }
+            return .existing(try database.queryExactlyOne(
+                ReceiptRows.idempotencyQuery, [.text(entry.paymentIdentifier)], ReceiptRows.idempotencyRecord))
+        }
+    }
+
+    /// Split lines must be non-empty and add up exactly to the receipt amount.
+    private static func validate(_ lines: [SplitLine], of id: String, amount: TokenAmount) throws(LedgerError) {
+        guard !lines.isEmpty else { throw .emptySplit(receiptID: id) }
+        let sum = lines.lazy.map(\.amount).checkedSum()
+        guard sum == amount else { throw .splitSumMismatch(receiptID: id, expected: amount, actual: sum) }
+    }
+
+    /// The column values an outcome writes (nil keeps the stored transaction and payer).
+    private struct Change {
+        var transaction: String?
+        var payer: String?
+        var errorReason: String?
+        var lines: [SplitLine] = []
+
+        init(_ outcome: ReceiptOutcome) {
+            switch outcome {
+            case let .settled(transaction, payer, lines):
+                self.transaction = transaction
+                self.payer = payer
+                self.lines = lines
+            case let .failed(reason):
+                errorReason = reason
+            case let .pending(transaction, reason):
+                self.transaction = transaction
+                errorReason = reason
+            }
+        }
+    }
+}

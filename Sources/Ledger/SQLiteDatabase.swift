@@ -1,0 +1,146 @@
+import CSQLite
+
+/// How durable a commit is when COMMIT returns (`PRAGMA synchronous` in WAL mode).
+public enum SynchronousMode: String, Sendable {
+    /// The WAL is fsynced at every commit: a committed transaction survives power loss.
+    /// The default for the receipt ledger, where a lost receipt is lost money.
+    case full = "FULL"
+    /// The WAL is fsynced only at checkpoints: a commit survives a process crash (`kill -9`),
+    /// but the most recent commits can roll back if the machine loses power.
+    case normal = "NORMAL"
+}
+
+/// One SQLite connection: owns the `sqlite3*` handle and its prepared-statement cache, and
+/// closes both in `deinit`.
+///
+/// Confinement invariant (why `@unchecked Sendable` is sound): a connection is used by exactly
+/// one thread at a time. The write connection lives on its `WriterQueue` thread for its whole
+/// life; read connections are checked out of a `ReaderPool` under its mutex, used by the
+/// borrowing thread only, and checked back in (the mutex orders the hand-over). Connections are
+/// opened with `SQLITE_OPEN_NOMUTEX` because of this invariant; the statement cache is not
+/// thread-safe either, so SQLite's own mutex would not make concurrent use correct anyway.
+final class SQLiteDatabase: @unchecked Sendable {
+    enum Access: Sendable {
+        /// Creates the file if missing and switches it to WAL.
+        case readWrite
+        /// Never writes; used by report queries, the CLI and recovery scans.
+        case readOnly
+    }
+
+    struct Options: Sendable {
+        var access: Access
+        var synchronous: SynchronousMode
+        var busyTimeoutMs: Int32
+    }
+
+    let path: String
+    private let handle: OpaquePointer
+    private var cache: [String: Statement] = [:]
+
+    init(path: String, options: Options) throws(SQLiteError) {
+        let accessFlags = switch options.access {
+        case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .readOnly: SQLITE_OPEN_READONLY
+        }
+        var opened: OpaquePointer?
+        let result = sqlite3_open_v2(path, &opened, accessFlags | SQLITE_OPEN_NOMUTEX, nil)
+        guard result == SQLITE_OK, let opened else {
+            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(opened)
+            throw .openFailed(path: path, result: result, message: message)
+        }
+        self.path = path
+        self.handle = opened
+        sqlite3_extended_result_codes(opened, 1)
+        sqlite3_busy_timeout(opened, options.busyTimeoutMs)
+        try configure(options)
+    }
+
+    deinit {
+        cache.removeAll()   // finalize statements before the connection
+        sqlite3_close_v2(handle)
+    }
+
+    private func configure(_ options: Options) throws(SQLiteError) {
+        try execute("PRAGMA foreign_keys = ON")
+        guard options.access == .readWrite else { return }
+        let mode = try queryExactlyOne("PRAGMA journal_mode = WAL") { row in row.text(0) }
+        guard mode.lowercased() == "wal" else { throw .walUnavailable(path: path, journalMode: mode) }
+        try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+    }
+
+    /// True while a transaction is open (SQLite rolls one back by itself after some I/O errors).
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs a script of one or more statements without parameters (migrations, BEGIN/COMMIT).
+    func executeScript(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard result == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            throw .statementFailure(sql: sql, result: result, message: text)
+        }
+    }
+
+    /// Runs one cached statement to completion and returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> Int {
+        try withStatement(sql, bindings) { statement throws(SQLiteError) in
+            while try statement.step() {}
+            return Int(sqlite3_changes64(handle))
+        }
+    }
+
+    /// Calls `body` for every result row of a cached statement.
+    func forEachRow(
+        _ sql: String, _ bindings: [SQLiteValue] = [], _ body: (Row) throws(SQLiteError) -> Void
+    ) throws(SQLiteError) {
+        try withStatement(sql, bindings) { statement throws(SQLiteError) in
+            while try statement.step() { try body(Row(statement)) }
+        }
+    }
+
+    /// Maps every result row of a cached statement.
+    func query<T>(
+        _ sql: String, _ bindings: [SQLiteValue] = [], _ map: (Row) throws(SQLiteError) -> T
+    ) throws(SQLiteError) -> [T] {
+        var results: [T] = []
+        try forEachRow(sql, bindings) { row throws(SQLiteError) in results.append(try map(row)) }
+        return results
+    }
+
+    /// Maps the first result row, or returns nil when there is none.
+    func queryOne<T>(
+        _ sql: String, _ bindings: [SQLiteValue] = [], _ map: (Row) throws(SQLiteError) -> T
+    ) throws(SQLiteError) -> T? {
+        try withStatement(sql, bindings) { statement throws(SQLiteError) in
+            try statement.step() ? try map(Row(statement)) : nil
+        }
+    }
+
+    /// Maps the first result row of a query that always yields one (aggregates, pragmas).
+    func queryExactlyOne<T>(
+        _ sql: String, _ bindings: [SQLiteValue] = [], _ map: (Row) throws(SQLiteError) -> T
+    ) throws(SQLiteError) -> T {
+        guard let value = try queryOne(sql, bindings, map) else { throw .missingRow(sql: sql) }
+        return value
+    }
+
+    /// Binds a cached statement, runs `body`, and always resets it afterwards.
+    private func withStatement<T>(
+        _ sql: String, _ bindings: [SQLiteValue], _ body: (Statement) throws(SQLiteError) -> T
+    ) throws(SQLiteError) -> T {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(bindings)
+        return try body(statement)
+    }
+
+    private func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let cached = cache[sql] { return cached }
+        let statement = try Statement(connection: handle, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+}

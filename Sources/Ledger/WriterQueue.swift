@@ -1,0 +1,162 @@
+import Synchronization
+
+/// The single writer of one database file: a dedicated thread owning the write connection,
+/// fed through a `WriterInbox`, committing work in batches (group commit).
+///
+/// Each round, the thread takes everything queued (up to `maxBatch`, so latency stays
+/// bounded), opens one `BEGIN IMMEDIATE` transaction, runs every unit inside its own
+/// `SAVEPOINT` (a unit that fails is rolled back alone and the others keep their writes),
+/// commits once, and only then fires the completions: under load one fsync serves hundreds of
+/// requests, and no completion reports a write before it is committed (durable as far as the
+/// connection's `synchronous` level promises). If COMMIT (or
+/// BEGIN) fails, every unit of the batch is told so; nothing half-written is reported as
+/// success. If SQLite itself rolls the whole transaction back under a failing unit (it does on
+/// some I/O errors), that unit gets its own error and the others are run again in a new
+/// transaction, since none of their writes survived.
+///
+/// Completions run on the writer thread: they must only hand the result over (the gateway
+/// hops back to its event loop) and must never block or call `close()` and wait.
+final class WriterQueue: Sendable {
+    private let inbox = WriterInbox()
+    private let thread: NativeThread
+    private let counters = WriterCounters()
+    private let joined = Mutex(false)
+
+    private static let savepoint = "SAVEPOINT unit"
+    private static let release = "RELEASE unit"
+    private static let rollbackToSavepoint = "ROLLBACK TO unit"
+
+    /// Takes ownership of `database` (already migrated) and starts the thread.
+    init(database: SQLiteDatabase, maxBatch: Int, threadName: String) throws(NativeThread.StartError) {
+        precondition(maxBatch > 0, "maxBatch must be positive")
+        let inbox = self.inbox
+        let counters = self.counters
+        thread = try NativeThread(name: threadName) {
+            let runner = BatchRunner(database: database, counters: counters)
+            while let batch = inbox.take(maxBatch: maxBatch) {
+                runner.process(batch)
+            }
+        }
+    }
+
+    deinit {
+        // Without close() the thread still drains what is queued, then exits on its own;
+        // detach it so its resources are released without a join.
+        inbox.close()
+        joined.withLock { joined in
+            if !joined { thread.detach() }
+        }
+    }
+
+    /// Queues `work` for the next batch; `completion` fires on the writer thread after the
+    /// batch committed (or with the failure), or at once on this thread if the queue is closed.
+    func submit<T: Sendable, E: StoreFailure>(
+        _ work: @escaping @Sendable (SQLiteDatabase) throws(E) -> T,
+        completion: @escaping @Sendable (Result<T, E>) -> Void
+    ) {
+        let unit = WriteUnit(work: work, completion: completion)
+        if !inbox.push(unit) { unit.fail(.closed) }
+    }
+
+    /// Commits everything already queued, stops the thread and waits for it. Idempotent.
+    /// Called from a completion (the writer thread itself) it stops the thread without waiting.
+    func close() {
+        inbox.close()
+        guard !thread.isCurrent else { return }
+        joined.withLock { joined in
+            guard !joined else { return }
+            thread.join()
+            joined = true
+        }
+    }
+
+    var stats: WriterStats { counters.snapshot }
+
+    /// The per-batch transaction logic, confined to the writer thread with its connection.
+    private struct BatchRunner {
+        let database: SQLiteDatabase
+        let counters: WriterCounters
+
+        func process(_ batch: [WriteUnit]) {
+            var remaining = batch
+            while !remaining.isEmpty {
+                remaining = runTransaction(remaining)
+            }
+        }
+
+        /// Runs `units` in one transaction; returns the units that must run again because
+        /// SQLite rolled the transaction back under a failing unit.
+        private func runTransaction(_ units: [WriteUnit]) -> [WriteUnit] {
+            do {
+                try database.executeScript("BEGIN IMMEDIATE")
+            } catch {
+                abort(units, error)
+                return []
+            }
+            var reports: [@Sendable () -> Void] = []
+            reports.reserveCapacity(units.count)
+            var failed = 0
+            for (position, unit) in units.enumerated() {
+                let run: WriteUnit.Run
+                do {
+                    run = try runInSavepoint(unit)
+                } catch {
+                    rollback()
+                    abort(units, error)
+                    return []
+                }
+                if !run.succeeded {
+                    failed += 1
+                    if !database.isInTransaction {
+                        record { $0.failedUnits += 1 }
+                        run.report()
+                        return Array(units[..<position] + units[(position + 1)...])
+                    }
+                }
+                reports.append(run.report)
+            }
+            do {
+                try database.executeScript("COMMIT")
+            } catch {
+                rollback()
+                abort(units, error)
+                return []
+            }
+            record { stats in
+                stats.transactions += 1
+                stats.committedUnits += units.count - failed
+                stats.failedUnits += failed
+                stats.largestBatch = max(stats.largestBatch, units.count)
+            }
+            for report in reports { report() }
+            return []
+        }
+
+        /// Runs one unit between SAVEPOINT and RELEASE, undoing only its writes if it failed.
+        /// Throws only when the savepoint machinery itself fails.
+        private func runInSavepoint(_ unit: WriteUnit) throws(SQLiteError) -> WriteUnit.Run {
+            try database.execute(WriterQueue.savepoint)
+            let run = unit.run(database)
+            if !run.succeeded && database.isInTransaction {
+                try database.execute(WriterQueue.rollbackToSavepoint)
+            }
+            if database.isInTransaction {
+                try database.execute(WriterQueue.release)
+            }
+            return run
+        }
+
+        private func rollback() {
+            if database.isInTransaction { try? database.executeScript("ROLLBACK") }
+        }
+
+        private func abort(_ units: [WriteUnit], _ error: SQLiteError) {
+            record { $0.abortedTransactions += 1 }
+            for unit in units { unit.fail(.transaction(error)) }
+        }
+
+        private func record(_ change: (inout WriterStats) -> Void) {
+            counters.record(change)
+        }
+    }
+}
