@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "X402", dependencies: ["JSON", "Money", "Crypto"], swiftSettings: strict),
         .target(name: "Metrics", swiftSettings: strict),
-        .target(name: "Config", dependencies: ["JSON", "Money", "X402"], swiftSettings: strict),
+        .target(name: "Routing", swiftSettings: strict),
+        .target(name: "Config", dependencies: ["JSON", "Money", "X402", "Crypto", "Routing"], swiftSettings: strict),
 
         // I/O core and storage.
         .target(name: "Log", swiftSettings: strict),
@@ -33,7 +34,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["CSQLite", "Money", "Log"], swiftSettings: strict),
 
         // Composition.
-        .target(name: "Proxy", dependencies: ["EventLoop", "HTTP1", "Upstream", "Metrics", "Log"],
+        .target(name: "Proxy", dependencies: ["EventLoop", "HTTP1", "Upstream", "Routing", "Metrics", "Log"],
                 swiftSettings: strict),
         .target(name: "Facilitator", dependencies: ["X402", "JSON", "Money", "Crypto", "EventLoop",
                                                     "Upstream", "HTTP1", "Ledger", "Log"],
@@ -57,14 +58,15 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "MoneyTests", dependencies: ["Money"]),
-        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], exclude: ["Fixtures"]),
         .testTarget(name: "X402Tests", dependencies: ["X402", "JSON", "Money", "Crypto"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "JSON", "X402", "Money"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "JSON", "X402", "Money", "Routing"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "CLinux"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "EventLoop", "HTTP1"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "EventLoop", "HTTP1", "Upstream"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "EventLoop", "HTTP1", "Upstream", "Routing"]),
         .testTarget(name: "FacilitatorTests", dependencies: ["Facilitator", "X402", "JSON", "Crypto",
                                                              "EventLoop", "Ledger", "Money"]),
         .testTarget(name: "PaywallTests", dependencies: ["Paywall", "X402", "JSON", "Money", "Crypto"]),

@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 // accept4 is a _GNU_SOURCE function; Glibc's module is built without it.
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);

@@ -27,3 +27,21 @@ public enum Clock {
 public enum Nanos {
     @inline(__always) public static func fromMillis(_ value: Int) -> UInt64 { UInt64(max(0, value)) &* 1_000_000 }
 }
+
+/// Kernel randomness for identifiers (request ids, receipt ids): not for keys, which come from
+/// OpenSSL in the Crypto module.
+public enum KernelRandom {
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        var filled = 0
+        while filled < buffer.count {
+            let count = getrandom(buffer.baseAddress! + filled, buffer.count - filled, 0)
+            if count > 0 { filled += count }
+        }
+    }
+
+    public static func bytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { fill($0) }
+        return bytes
+    }
+}

@@ -111,10 +111,17 @@ public final class EventLoop: @unchecked Sendable {
 
     // MARK: Timers and tasks
 
-    /// Schedules `target.timerFired` at `deadline` (monotonic ns). Prefer `Deadline`.
-    public func pushTimer(_ deadline: UInt64, _ target: TimerTarget) {
+    /// Schedules `target.timerFired` at `deadline` (monotonic ns), or moves its pending entry
+    /// earlier. Prefer `Deadline`, which also handles moving later.
+    public func schedule(_ deadline: UInt64, _ target: TimerTarget) {
         assertInLoop()
-        timers.push(deadline, target)
+        timers.schedule(deadline, target)
+    }
+
+    /// Removes `target`'s pending timer, if any.
+    public func cancelTimer(_ target: TimerTarget) {
+        assertInLoop()
+        timers.cancel(target)
     }
 
     /// Runs `task` on this loop's thread, after the events of the current iteration. Safe from
@@ -199,8 +206,8 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func fireTimers() {
-        while let (deadline, target) = timers.popDue(now: now) {
-            target.timerFired(scheduledFor: deadline)
+        while let target = timers.popDue(now: now) {
+            target.timerFired()
         }
     }
 

@@ -24,3 +24,19 @@ public struct LoopBound<Value>: @unchecked Sendable {
         loop.execute { body(box.value) }
     }
 }
+
+/// One value per loop (indexed by `EventLoop.index`), each only touched on its own loop:
+/// the per-loop counterpart of `LoopBound`, for closures that run on every loop.
+///
+/// `@unchecked Sendable`: `on(_:)` asserts that the caller runs on the loop whose value it asks
+/// for, so no value is ever reached from two threads.
+public struct PerLoop<Value>: @unchecked Sendable {
+    private let values: [Value]
+
+    public init(_ values: [Value]) { self.values = values }
+
+    public func on(_ loop: EventLoop) -> Value {
+        loop.assertInLoop()
+        return values[loop.index]
+    }
+}

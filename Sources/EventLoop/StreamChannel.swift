@@ -23,6 +23,7 @@ open class StreamChannel: Selectable, TimerTarget {
     public private(set) var isActive = false
     /// The one timeout this channel waits on; subclasses set it, `channelTimeout` fires.
     public var deadline = Deadline()
+    public var timerSlot = -1
 
     private var outbound = OutboundBuffer()
     private var connecting: Bool
@@ -143,7 +144,7 @@ open class StreamChannel: Selectable, TimerTarget {
     public func close(reset: Bool = false) {
         guard !isClosed else { return }
         isClosed = true
-        deadline.clear()
+        deadline.cancel(target: self, on: loop)
         loop.deregister(fd)
         channelClosed()
         if reset {
@@ -184,9 +185,9 @@ open class StreamChannel: Selectable, TimerTarget {
         }
     }
 
-    public func timerFired(scheduledFor: UInt64) {
+    public func timerFired() {
         guard !isClosed else { return }
-        if deadline.fired(scheduledFor: scheduledFor, target: self, on: loop) { channelTimeout() }
+        if deadline.fired(target: self, on: loop) { channelTimeout() }
     }
 
     /// Arms `deadline` at `loop.now + nanos` (0 disarms).

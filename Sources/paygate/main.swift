@@ -1,1 +1,7 @@
-print("paygate")
+import Glibc
+
+// paygate: see `paygate --help`. Each command lives in its own file; this dispatches.
+let commands: [any Command] = [ServeCommand(), CheckCommand(), ProxyCommand()]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+exit(Dispatcher(commands: commands).run(arguments))

@@ -24,10 +24,11 @@ final class EventLoopTests: XCTestCase {
     final class Alarm: TimerTarget {
         let loop: EventLoop
         var deadline = Deadline()
+        var timerSlot = -1
         let fired: Captured<[UInt64]>
         init(loop: EventLoop, fired: Captured<[UInt64]>) { self.loop = loop; self.fired = fired }
-        func timerFired(scheduledFor: UInt64) {
-            if deadline.fired(scheduledFor: scheduledFor, target: self, on: loop) { fired.update { $0.append(loop.now) } }
+        func timerFired() {
+            if deadline.fired(target: self, on: loop) { fired.update { $0.append(loop.now) } }
         }
     }
 
@@ -57,7 +58,7 @@ final class EventLoopTests: XCTestCase {
             let alarm = LoopBound(Alarm(loop: loop, fired: fired), loop: loop)
             alarm.execute { alarm in
                 alarm.deadline.set(loop.now + 10_000_000, target: alarm, on: loop)
-                alarm.deadline.clear()
+                alarm.deadline.cancel(target: alarm, on: loop)
             }
             usleep(80_000)
             XCTAssertEqual(fired.value.count, 0)

@@ -1,1 +1,0 @@
-// Config: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,79 @@
+import Config
+import EventLoop
+import Proxy
+import Routing
+import Upstream
+
+/// Why a valid config still cannot run (a file it names is missing, a host does not resolve).
+public struct GatewayError: Error, Sendable, CustomStringConvertible {
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// Turns config sections into the proxy's runtime objects. Endpoints are reused across reloads
+/// when their definition did not change, so their keep-alive pools survive a reload.
+final class RuntimeBuilder {
+    private var endpoints: [String: (UpstreamConfig, UpstreamEndpoint)] = [:]
+
+    func settings(_ server: ServerConfig) -> ProxySettings {
+        var settings = ProxySettings()
+        settings.limits = .init(maxURIBytes: server.maxURIBytes, maxHeadBytes: server.maxHeaderBytes, maxFieldCount: server.maxHeaderCount)
+        settings.clientHeaderTimeout = Nanos.fromMillis(server.clientHeaderTimeoutMs)
+        settings.keepAliveTimeout = Nanos.fromMillis(server.keepAliveTimeoutMs)
+        settings.clientBodyTimeout = Nanos.fromMillis(server.clientBodyTimeoutMs)
+        settings.maxRequestBodyBytes = server.maxRequestBodyBytes
+        settings.maxConnections = server.maxConnections
+        settings.trustedProxies = server.trustedProxies
+        settings.viaName = server.via
+        return settings
+    }
+
+    func endpoint(_ upstream: UpstreamConfig) throws(GatewayError) -> UpstreamEndpoint {
+        if let (previous, endpoint) = endpoints[upstream.name], previous == upstream { return endpoint }
+        let address: SocketAddress
+        do {
+            address = try SocketAddress.resolve(host: upstream.host, port: upstream.port)
+        } catch {
+            throw GatewayError(code: error.code, message: "upstream \(upstream.name): \(error)")
+        }
+        var tls: TLSContext?
+        if upstream.isTLS {
+            do {
+                tls = try TLSContext.client(caFile: upstream.caFile, verify: upstream.verifyTLS)
+            } catch {
+                throw GatewayError(code: error.code, message: "upstream \(upstream.name): \(error)")
+            }
+        }
+        let authority = HTTPURL(upstream.url)?.authority ?? upstream.host
+        let endpoint = UpstreamEndpoint(name: upstream.name, address: address, authority: authority,
+                                        serverName: upstream.serverName ?? upstream.host, tls: tls,
+                                        maxIdlePerLoop: upstream.poolSize,
+                                        connectTimeout: Nanos.fromMillis(upstream.connectTimeoutMs),
+                                        keepAliveTimeout: Nanos.fromMillis(upstream.keepAliveTimeoutMs))
+        endpoints[upstream.name] = (upstream, endpoint)
+        return endpoint
+    }
+
+    /// The proxy route for a configured route. `hooks` are the paywall phases of priced routes.
+    func route(_ config: RouteConfig, index: Int, upstream: UpstreamConfig, hooks: (any ExchangeHooks)?) throws(GatewayError) -> Route {
+        var target = UpstreamRoute(endpoint: try endpoint(upstream))
+        switch upstream.hostHeader {
+        case .preserve: target.hostHeader = .preserve
+        case .upstream: target.hostHeader = .upstream
+        case .fixed(let host): target.hostHeader = .fixed(host)
+        }
+        target.stripPrefix = Array((config.stripPrefix ?? "").utf8)
+        target.addPrefix = Array((config.addPrefix ?? "").utf8)
+        target.responseHeaderTimeout = Nanos.fromMillis(upstream.responseHeaderTimeoutMs)
+        target.bodyTimeout = Nanos.fromMillis(upstream.bodyTimeoutMs)
+        return Route(name: config.name, index: index, hosts: config.hosts, methods: config.methods, path: config.path,
+                     target: .upstream(target), maxRequestBodyBytes: config.maxRequestBodyBytes, hooks: hooks)
+    }
+}

@@ -1,0 +1,105 @@
+import Config
+import EventLoop
+import Gateway
+import Glibc
+import Log
+import Routing
+
+/// `paygate serve`: run from a config file until SIGTERM; SIGHUP reloads.
+struct ServeCommand: Command {
+    let spec = CommandSpec(
+        name: "serve", summary: "run the gateway from a config file",
+        usage: "serve --config FILE",
+        options: [OptionSpec(name: "config", valueName: "FILE", help: "the JSON config file (see config.example.json)", short: "c")],
+        details: "Signals: SIGHUP reloads the config (an invalid file is refused and the old one stays);\nSIGTERM or SIGINT stops accepting, lets requests in flight finish (server.timeouts.drainMs), exits 0.")
+
+    func run(_ arguments: ParsedArguments) throws -> Int32 {
+        guard let path = arguments.value("config") else { throw UsageError(message: "--config FILE is required", command: spec.name) }
+        Signals.blockForWaiting([SIGTERM, SIGINT, SIGHUP])
+        let environment = processEnvironment()
+        let config: GatewayConfig
+        do { config = try ConfigLoader.load(path: path, environment: environment) } catch {
+            throw CommandFailure(error.description, status: ExitStatus.usage)
+        }
+        try GatewayRunner(config: config, reloadPath: path, environment: environment).run()
+        return ExitStatus.success
+    }
+}
+
+/// `paygate check`: validate a config file and print the resolved route table.
+struct CheckCommand: Command {
+    let spec = CommandSpec(
+        name: "check", summary: "validate a config file and print the resolved route table",
+        usage: "check --config FILE",
+        options: [OptionSpec(name: "config", valueName: "FILE", help: "the JSON config file", short: "c")])
+
+    func run(_ arguments: ParsedArguments) throws -> Int32 {
+        guard let path = arguments.value("config") else { throw UsageError(message: "--config FILE is required", command: spec.name) }
+        let config: GatewayConfig
+        do { config = try ConfigLoader.load(path: path, environment: processEnvironment()) } catch {
+            throw CommandFailure(error.description, status: ExitStatus.usage)
+        }
+        print(RouteTablePrinter.render(config), terminator: "")
+        print("\(path): OK")
+        return ExitStatus.success
+    }
+}
+
+/// `paygate proxy`: one upstream, no config file (like `caddy reverse-proxy`).
+struct ProxyCommand: Command {
+    let spec = CommandSpec(
+        name: "proxy", summary: "proxy everything to one upstream, no config file needed",
+        usage: "proxy --listen HOST:PORT --to URL [--workers N] [--access-log off|-|FILE]",
+        options: [
+            OptionSpec(name: "listen", valueName: "HOST:PORT", help: "address to listen on (default 127.0.0.1:8402)"),
+            OptionSpec(name: "to", valueName: "URL", help: "upstream base URL, http:// or https://"),
+            OptionSpec(name: "workers", valueName: "N", help: "event loops (default: one per core)"),
+            OptionSpec(name: "access-log", valueName: "off|-|FILE", help: "JSON access log destination (default -)"),
+            OptionSpec(name: "admin", valueName: "HOST:PORT", help: "admin listener for /healthz and /metrics (default off)"),
+        ])
+
+    func run(_ arguments: ParsedArguments) throws -> Int32 {
+        guard let target = arguments.value("to") else { throw UsageError(message: "--to URL is required", command: spec.name) }
+        Signals.blockForWaiting([SIGTERM, SIGINT, SIGHUP])
+        let config = try QuickConfig.build(listen: arguments.value("listen") ?? "127.0.0.1:8402", upstream: target,
+                                           workers: arguments.value("workers"), accessLog: arguments.value("access-log") ?? "-",
+                                           admin: arguments.value("admin"), command: spec.name)
+        try GatewayRunner(config: config, reloadPath: nil, environment: processEnvironment()).run()
+        return ExitStatus.success
+    }
+}
+
+/// Runs a gateway on the main thread's signals until told to stop.
+struct GatewayRunner {
+    let config: GatewayConfig
+    let reloadPath: String?
+    let environment: [String: String]
+
+    func run() throws {
+        log.level = LogLevel(name: config.logging.level) ?? .info
+        let gateway: Gateway
+        do { gateway = try Gateway(config: config) } catch {
+            throw CommandFailure(error.description)
+        }
+        for listener in config.listeners {
+            log.info("listening", ["listener": .string(listener.name), "address": .string(gateway.address(of: listener.name)?.description ?? listener.address)])
+        }
+        if let admin = gateway.address(of: "admin") { log.info("admin listening", ["address": .string(admin.description)]) }
+        while true {
+            let signal = Signals.wait(for: [SIGTERM, SIGINT, SIGHUP])
+            if signal == SIGHUP {
+                guard let reloadPath else { log.warn("SIGHUP ignored: no config file to reload"); continue }
+                switch gateway.reload(path: reloadPath, environment: environment) {
+                case .success(let routes): log.info("config reloaded", ["file": .string(reloadPath), "routes": .int(Int64(routes))])
+                case .failure(let error): log.error("config reload refused; the previous config stays", ["error": .string(error.description)])
+                }
+                continue
+            }
+            log.info("draining", ["signal": .int(Int64(signal)), "deadlineMs": .int(Int64(gateway.drainTimeoutMs))])
+            let clean = gateway.drain()
+            log.info(clean ? "drained" : "drain deadline passed; closing remaining connections")
+            gateway.shutdown()
+            return
+        }
+    }
+}
