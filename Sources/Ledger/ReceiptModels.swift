@@ -65,7 +65,7 @@ public struct ReceiptDraft: Sendable, Equatable {
 }
 
 /// One recipient's exact share of a settled payment.
-public struct SplitLine: Sendable, Equatable {
+public struct ReceiptLine: Sendable, Equatable {
     /// The recipient's configured name.
     public var recipient: String
     public var address: String
@@ -105,7 +105,7 @@ public struct Receipt: Sendable, Equatable {
     public var transaction: String?
     public var errorReason: String?
     public var paymentIdentifier: String?
-    public var lines: [SplitLine]
+    public var lines: [ReceiptLine]
 
     public var summary: ReceiptSummary { ReceiptSummary(id: id, status: status, transaction: transaction) }
 }
@@ -134,7 +134,7 @@ public enum BeginResult: Sendable, Equatable {
 public enum ReceiptOutcome: Sendable, Equatable {
     /// Final. `lines` must sum exactly to the receipt amount; they are written in the same
     /// transaction that marks the receipt settled.
-    case settled(transaction: String, payer: String, lines: [SplitLine])
+    case settled(transaction: String, payer: String, lines: [ReceiptLine])
     /// Final.
     case failed(reason: String)
     /// Not final: the facilitator has not confirmed yet; completed again later.

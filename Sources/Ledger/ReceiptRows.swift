@@ -38,7 +38,7 @@ enum ReceiptRows {
                 SELECT recipient, address, network, asset, amount FROM split_lines
                 WHERE receipt_id = ? ORDER BY idx
                 """, [.text(result[index].id)]) { row throws(SQLiteError) in
-                SplitLine(recipient: row.text(0), address: row.text(1), network: row.text(2), asset: row.text(3),
+                ReceiptLine(recipient: row.text(0), address: row.text(1), network: row.text(2), asset: row.text(3),
                           amount: try row.decodeText(4, TokenAmount.init(decimal:)))
             }
         }

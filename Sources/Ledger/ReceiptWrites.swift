@@ -92,7 +92,7 @@ enum ReceiptWrites {
     }
 
     /// Split lines must be non-empty and add up exactly to the receipt amount.
-    private static func validate(_ lines: [SplitLine], of id: String, amount: TokenAmount) throws(LedgerError) {
+    private static func validate(_ lines: [ReceiptLine], of id: String, amount: TokenAmount) throws(LedgerError) {
         guard !lines.isEmpty else { throw .emptySplit(receiptID: id) }
         let sum = lines.lazy.map(\.amount).checkedSum()
         guard sum == amount else { throw .splitSumMismatch(receiptID: id, expected: amount, actual: sum) }
@@ -103,7 +103,7 @@ enum ReceiptWrites {
         var transaction: String?
         var payer: String?
         var errorReason: String?
-        var lines: [SplitLine] = []
+        var lines: [ReceiptLine] = []
 
         init(_ outcome: ReceiptOutcome) {
             switch outcome {

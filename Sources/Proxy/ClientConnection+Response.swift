@@ -7,6 +7,20 @@ extension ClientConnection {
     /// Runs the response state machine over upstream bytes; returns how many it used (the rest
     /// of a partial head is stashed by the caller).
     func consumeResponse(_ buffer: UnsafeRawBufferPointer) -> Int {
+        let used = runResponse(buffer)
+        flushHeldHead()
+        return used
+    }
+
+    /// The response head waits in the loop's write buffer so the first body bytes of the same
+    /// read go out with it in one `sendmsg`; anything else sends it alone.
+    func flushHeldHead() {
+        guard let head = heldHead else { return }
+        heldHead = nil
+        if !send(head) { upstream?.pauseReading(); armClientTimer(.send) }
+    }
+
+    private func runResponse(_ buffer: UnsafeRawBufferPointer) -> Int {
         var offset = 0
         while offset < buffer.count && !isClosed {
             switch responsePhase {
@@ -75,7 +89,7 @@ extension ClientConnection {
             }
             ex.responseStarted = true
             ex.bytesOut += UInt64(bytes.count)
-            if !send(bytes) { upstream?.pauseReading(); armClientTimer(.send) }
+            heldHead = bytes
         }
         switch head.framing {
         case .none:
@@ -139,7 +153,14 @@ extension ClientConnection {
 
     func forwardToClient(_ bytes: UnsafeRawBufferPointer) {
         ex.bytesOut += UInt64(bytes.count)
-        if !send(bytes) {
+        let sent: Bool
+        if let head = heldHead {
+            heldHead = nil
+            sent = send(head, bytes)
+        } else {
+            sent = send(bytes)
+        }
+        if !sent {
             upstream?.pauseReading()
             armClientTimer(.send)
         }
@@ -147,6 +168,7 @@ extension ClientConnection {
 
     /// The upstream response is complete.
     func completeResponse() {
+        flushHeldHead()
         ex.upstreamEndNanos = Clock.monotonicNanos()
         if requestPhase != .done { closeAfterResponse = true }
         releaseUpstream()

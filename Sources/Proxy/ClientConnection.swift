@@ -11,9 +11,11 @@ import Upstream
 /// body bytes in one `sendmsg`. Bodies stream both ways; whichever side cannot take more pauses
 /// the other (at most about one read buffer is ever held). Confined to its loop.
 final class ClientConnection: StreamChannel, UpstreamUser {
-    unowned let context: LoopContext
+    // `unowned(unsafe)`: the loop context and listener binding live as long as the loop, which
+    // outlives every connection on it (no reference counting on the hot path).
+    unowned(unsafe) let context: LoopContext
     /// The listener this connection came from: its route table (followed across reloads).
-    unowned let binding: ListenerBinding
+    unowned(unsafe) let binding: ListenerBinding
     let peer: SocketAddress?
     /// The client's IP as text, for X-Forwarded-For and logs.
     let peerText: [UInt8]
@@ -27,6 +29,8 @@ final class ClientConnection: StreamChannel, UpstreamUser {
     var upstream: UpstreamConnection?
     /// Partial upstream response heads.
     var responseStash: [UInt8] = []
+    /// A rewritten response head in the loop's write buffer, not yet sent (see `flushHeldHead`).
+    var heldHead: UnsafeRawBufferPointer?
     var serial: UInt64 = 0
     var requestsServed = 0
     /// Close once the current response is out (client asked, body left unread, draining).
@@ -142,14 +146,14 @@ final class ClientConnection: StreamChannel, UpstreamUser {
             close()
         case .header:
             if case .head(started: true) = requestPhase, responsePhase == .none {
-                sendError(408, code: "request_timeout", message: "request head not received in time", close: true)
+                timeOutRequest("request head not received in time")
             } else {
                 close()
             }
         case .body:
             if !ex.responseStarted && (requestPhase == .body || requestPhase == .localBody) {
                 abortUpstream()
-                sendError(408, code: "request_timeout", message: "request body stalled", close: true)
+                timeOutRequest("request body stalled")
             } else {
                 abortExchange(outcome: .clientAborted)
                 close(reset: true)
@@ -166,6 +170,18 @@ final class ClientConnection: StreamChannel, UpstreamUser {
             upstream.fail(.closedEarly)
         }
         context.connectionClosed(self)
+    }
+
+    /// 408 for a request that stopped arriving, then close (its remaining bytes cannot be found).
+    private func timeOutRequest(_ message: String) {
+        if ex.startNanos == 0 {
+            serial &+= 1
+            ex.reset(serial: serial)
+            ex.startNanos = Clock.monotonicNanos()
+        }
+        input.reset()
+        requestPhase = .done
+        sendError(408, code: "request_timeout", message: message, close: true)
     }
 
     func armClientTimer(_ kind: ClientTimer) {

@@ -28,6 +28,9 @@ public final class UpstreamConnection: StreamChannel {
     /// close before any response byte may just be the origin's idle timeout.
     public private(set) var completedExchanges = 0
     private var phase: TimeoutPhase = .connect
+    /// A timeout asked for while still connecting; it starts once the connection is up, so the
+    /// connect timeout keeps guarding the connect.
+    private var armAfterConnect: (TimeoutPhase, UInt64)?
 
     /// Which timeout the deadline currently measures (and so which error it becomes).
     public enum TimeoutPhase { case connect, responseHeader, body, idle }
@@ -41,6 +44,10 @@ public final class UpstreamConnection: StreamChannel {
 
     /// Arms the deadline for `phase` (e.g. `.responseHeader` after the request head is sent).
     public func arm(_ phase: TimeoutPhase, _ nanos: UInt64) {
+        if !isActive && phase != .connect {
+            armAfterConnect = (phase, nanos)
+            return
+        }
         self.phase = phase
         setTimeout(nanos)
     }
@@ -66,7 +73,12 @@ public final class UpstreamConnection: StreamChannel {
     }
 
     override public func channelActive() {
-        setTimeout(0)
+        if let (phase, nanos) = armAfterConnect {
+            armAfterConnect = nil
+            arm(phase, nanos)
+        } else {
+            setTimeout(0)
+        }
         user?.upstreamReady(self)
     }
 

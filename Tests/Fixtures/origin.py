@@ -19,6 +19,7 @@ Routes (GET unless noted):
   /slow-body/MS       sends the head and half the body, then waits MS
   /drop               closes without answering
   /conn               JSON: this connection's id and how many requests it has served
+  /flaky              200 on a connection's first request; closes without answering on later ones
   /ws                 Upgrade: websocket -> 101, then echoes raw bytes
   /interim            a 103 Early Hints, then 200
   POST|PUT /upload    reads the body (length or chunked), JSON: length and sha256
@@ -178,6 +179,10 @@ async def handle(reader, writer):
                 await send(b"67890")
             elif name == "drop":
                 return
+            elif name == "flaky":
+                if served > 1:
+                    return
+                await send(json_body({"connection": conn_id, "served": served}))
             elif name == "conn":
                 await send(json_body({"connection": conn_id, "served": served}))
             elif name == "interim":

@@ -8,9 +8,9 @@ final class ExportTests: XCTestCase {
         payer: "0xpayer", payTo: "0xpayto", scheme: "exact", network: "eip155:8453", asset: "0xusdc",
         amount: units("1000000000000000000000000000001"), x402Version: 2, facilitator: "https://x402.org/facilitator",
         settleMode: .afterResponse, status: .settled, transaction: "0xtx", errorReason: nil, paymentIdentifier: nil,
-        lines: [SplitLine(recipient: "alice", address: "0xa", network: "eip155:8453", asset: "0xusdc",
+        lines: [ReceiptLine(recipient: "alice", address: "0xa", network: "eip155:8453", asset: "0xusdc",
                           amount: units("1000000000000000000000000000000")),
-                SplitLine(recipient: "bob", address: "0xb", network: "eip155:8453", asset: "0xusdc", amount: units("1"))])
+                ReceiptLine(recipient: "bob", address: "0xb", network: "eip155:8453", asset: "0xusdc", amount: units("1"))])
 
     private let failed = Receipt(
         id: "r_bbbbbbbbbbbbbbbbbbbb", paymentKey: "pk2", createdAtMs: 0, updatedAtMs: 5, route: "/q", method: "POST",

@@ -20,7 +20,7 @@ final class QueryTests: LedgerTestCase {
     /// Creates a receipt at `time` and settles it to the given lines (or leaves it `status`).
     @discardableResult
     private func receipt(_ key: String, at time: Int64, amount: String = "1000", route: String = "/a",
-                         payer: String = "0xp1", asset: String = "0xusdc", lines: [SplitLine]? = nil,
+                         payer: String = "0xp1", asset: String = "0xusdc", lines: [ReceiptLine]? = nil,
                          status: ReceiptStatus = .settled) throws -> String {
         clock.set(time)
         let id = try ledger.created(draft(key, amount: amount, route: route, payer: payer, asset: asset))

@@ -131,7 +131,7 @@ final class ReceiptLedgerTests: LedgerTestCase {
             .settled(transaction: "0x0", payer: "p", lines: [line("a", "0xa", "600"), line("b", "0xb", "400")]),
             .settled(transaction: "0x1", payer: "p", lines: [line("a", "0xa", "600"), line("b", "0xb", "399")]),
             .settled(transaction: "0x2", payer: "p", lines: []),
-            .settled(transaction: "0x3", payer: "p", lines: [SplitLine(recipient: "a", address: "0xa", network: "n",
+            .settled(transaction: "0x3", payer: "p", lines: [ReceiptLine(recipient: "a", address: "0xa", network: "n",
                                                                     asset: "x", amount: huge), line("b", "0xb", "1001")]),
             .failed(reason: "fine"),
         ]

@@ -84,8 +84,8 @@ func draft(_ key: String, amount: String = "1000", route: String = "/api/weather
 }
 
 func line(_ recipient: String, _ address: String, _ amount: String, network: String = "eip155:84532",
-          asset: String = "0xusdc") -> SplitLine {
-    SplitLine(recipient: recipient, address: address, network: network, asset: asset, amount: units(amount))
+          asset: String = "0xusdc") -> ReceiptLine {
+    ReceiptLine(recipient: recipient, address: address, network: network, asset: asset, amount: units(amount))
 }
 
 extension ReceiptLedger {
@@ -106,7 +106,7 @@ extension ReceiptLedger {
     /// begin + settled with a single line of the whole amount.
     func settled(_ draft: ReceiptDraft, to recipient: String = "owner", address: String = "0xowner") throws -> String {
         let id = try created(draft)
-        let lines = [SplitLine(recipient: recipient, address: address, network: draft.network, asset: draft.asset,
+        let lines = [ReceiptLine(recipient: recipient, address: address, network: draft.network, asset: draft.asset,
                                amount: draft.amount)]
         _ = try completeNow(id, .settled(transaction: "0xtx-" + id, payer: draft.payer, lines: lines)).get()
         return id
