@@ -54,7 +54,8 @@ let package = Package(
                                                           "Crypto", "EventLoop", "Log"],
                           swiftSettings: strict),
 
-        // Tests mirror modules.
+        // Tests mirror modules; TestSupport holds the shared harness (processes, raw HTTP client).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "MoneyTests", dependencies: ["Money"]),
@@ -66,12 +67,12 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "CLinux"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "EventLoop", "HTTP1"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "EventLoop", "HTTP1", "Upstream", "Routing"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "EventLoop", "HTTP1", "Upstream", "Routing", "TestSupport"]),
         .testTarget(name: "FacilitatorTests", dependencies: ["Facilitator", "X402", "JSON", "Crypto",
                                                              "EventLoop", "Ledger", "Money"]),
         .testTarget(name: "PaywallTests", dependencies: ["Paywall", "X402", "JSON", "Money", "Crypto"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "Crypto", "Money"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "paygate", "Config", "Ledger",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "paygate", "Config", "Ledger", "TestSupport",
                                                          "Crypto", "X402", "JSON", "Money"]),
     ]
 )

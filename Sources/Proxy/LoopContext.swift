@@ -37,6 +37,7 @@ final class LoopContext {
     var connections: [ClientConnection?] = []
     var connectionCount = 0
     var draining = false
+    private var drainReported = false
     private var requestCounter: UInt64 = 0
     private let requestIDPrefix: [UInt8]
     private var cachedDateSecond: UInt64 = 0
@@ -102,7 +103,14 @@ final class LoopContext {
         if !draining {
             for binding in bindings where binding.listener?.isPaused == true { binding.listener?.resumeAccepting() }
         }
-        if draining && connectionCount == 0 { server.loopDrained(loop) }
+        reportIfDrained()
+    }
+
+    /// Tells the server once that this loop has no connections left while draining.
+    private func reportIfDrained() {
+        guard draining, connectionCount == 0, !drainReported else { return }
+        drainReported = true
+        server.loopDrained(loop)
     }
 
     /// Stops accepting; idle connections close now, busy ones after their current response.
@@ -110,7 +118,7 @@ final class LoopContext {
         draining = true
         for binding in bindings { binding.listener?.close() }
         for connection in connections.compactMap({ $0 }) where connection.isIdle { connection.close() }
-        if connectionCount == 0 { server.loopDrained(loop) }
+        reportIfDrained()
     }
 
     // MARK: Per-request helpers

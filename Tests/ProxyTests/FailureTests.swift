@@ -3,15 +3,16 @@ import Foundation
 import Proxy
 import Routing
 import Upstream
+import TestSupport
 import XCTest
 
 /// Errors, timeouts and limits: every one answers with a status and a JSON `{error, code}` (or
 /// closes when nothing can be said), and none leaves a connection in a confused state.
 final class FailureTests: XCTestCase {
-    var origin: OriginProcess!
+    var origin: Origin!
     var harness: ProxyHarness?
 
-    override func setUpWithError() throws { origin = try OriginProcess() }
+    override func setUpWithError() throws { origin = try Origin() }
 
     override func tearDown() {
         harness?.stop()

@@ -3,16 +3,17 @@ import Foundation
 import Proxy
 import Routing
 import Upstream
+import TestSupport
 import XCTest
 
 /// Proxy semantics against a real origin process: headers, framing, keep-alive, pipelining,
 /// streaming, upgrades.
 final class ForwardingTests: XCTestCase {
-    var origin: OriginProcess!
+    var origin: Origin!
     var proxy: ProxyHarness!
 
     override func setUpWithError() throws {
-        origin = try OriginProcess()
+        origin = try Origin()
         proxy = try ProxyHarness(origin: origin.port)
     }
 

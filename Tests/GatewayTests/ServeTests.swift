@@ -1,0 +1,173 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `paygate serve`, `check` and `proxy` as real processes: reload on SIGHUP, drain on SIGTERM,
+/// access log, config errors.
+final class ServeTests: XCTestCase {
+    var origin: Origin!
+    var scratch: ScratchDirectory!
+
+    override func setUpWithError() throws {
+        origin = try Origin()
+        scratch = try ScratchDirectory()
+    }
+
+    override func tearDown() { origin?.stop() }
+
+    private func config(port: UInt16, admin: UInt16, routes: String, drainMs: Int = 5000) -> String {
+        """
+        {"listeners": [{"name": "public", "address": "127.0.0.1:\(port)"}],
+         "admin": {"address": "127.0.0.1:\(admin)"},
+         "server": {"workers": 2, "timeouts": {"drainMs": \(drainMs)}},
+         "upstreams": {"origin": {"url": "http://127.0.0.1:\(origin.port)"}},
+         "routes": \(routes)}
+        """
+    }
+
+    private func startServe(_ path: String) throws -> ChildProcess {
+        let child = try ChildProcess(paygateBinary, ["serve", "--config", path])
+        XCTAssertTrue(child.waitFor("\"msg\":\"listening\""), child.stderr)
+        return child
+    }
+
+    private func get(_ port: UInt16, _ target: String) throws -> RawResponse? {
+        let client = try RawClient(port: port)
+        client.send(request("GET", target))
+        return client.readResponse()
+    }
+
+    func testReloadSwapsRoutesAndRefusesABadFile() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"a\",\"path\":\"/echo\",\"upstream\":\"origin\"}]"))
+        let child = try startServe(path)
+        XCTAssertEqual(try get(port, "/echo")?.status, 200)
+        XCTAssertEqual(try get(port, "/conn")?.json["code"] as? String, "no_route")
+
+        _ = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"b\",\"path\":\"/conn\",\"upstream\":\"origin\"}]"))
+        child.signal(SIGHUP)
+        XCTAssertTrue(child.waitFor("config reloaded"))
+        XCTAssertEqual(try get(port, "/conn")?.status, 200)
+        XCTAssertEqual(try get(port, "/echo")?.status, 404)
+
+        _ = try scratch.write("gw.json", "{\"routes\": [{\"upstream\": \"missing\"}]}")
+        child.signal(SIGHUP)
+        XCTAssertTrue(child.waitFor("config reload refused"))
+        XCTAssertTrue(child.stderr.contains("gw.json: $.routes[0].upstream"), child.stderr)
+        XCTAssertEqual(try get(port, "/conn")?.status, 200, "the previous config stays after a refused reload")
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+    }
+
+    func testRequestsInFlightKeepTheOldConfigAcrossAReload() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"slow\",\"path\":\"/slow-head/*\",\"upstream\":\"origin\"}]"))
+        let child = try startServe(path)
+        let slow = try RawClient(port: port)
+        slow.send(request("GET", "/slow-head/1500"))
+        usleep(300_000)
+        _ = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"other\",\"path\":\"/echo\",\"upstream\":\"origin\"}]"))
+        child.signal(SIGHUP)
+        XCTAssertTrue(child.waitFor("config reloaded"))
+        let response = try XCTUnwrap(slow.readResponse())
+        XCTAssertEqual(response.status, 200, "the request that started before the reload finished on its route")
+        XCTAssertEqual(try get(port, "/slow-head/1")?.status, 404, "new requests see the new table")
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+    }
+
+    func testSIGTERMDrainsInFlightRequestsThenExitsZero() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"path\":\"/*\",\"upstream\":\"origin\"}]"))
+        let child = try startServe(path)
+        XCTAssertEqual(try get(admin, "/readyz")?.status, 200)
+        XCTAssertEqual(try get(admin, "/healthz")?.json["status"] as? String, "ok")
+        let slow = try RawClient(port: port)
+        slow.send(request("GET", "/slow-head/1200"))
+        let idle = try RawClient(port: port)
+        idle.send(request("GET", "/echo"))
+        XCTAssertEqual(idle.readResponse()?.status, 200)
+        usleep(200_000)
+        child.signal(SIGTERM)
+        XCTAssertTrue(child.waitFor("draining"))
+        XCTAssertTrue(idle.isClosedByPeer(), "idle keep-alive connections close at once")
+        usleep(100_000)
+        XCTAssertThrowsError(try RawClient(port: port), "the listener is closed while draining")
+        let response = try XCTUnwrap(slow.readResponse())
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.header("connection"), "close")
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+        XCTAssertTrue(child.stderr.contains("\"msg\":\"drained\""), child.stderr)
+    }
+
+    func testDrainDeadlineEndsStuckRequests() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"path\":\"/*\",\"upstream\":\"origin\"}]", drainMs: 300))
+        let child = try startServe(path)
+        let stuck = try RawClient(port: port)
+        stuck.send(request("GET", "/slow-head/10000"))
+        usleep(200_000)
+        let started = Date()
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 5), 0)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        XCTAssertTrue(child.stderr.contains("drain deadline passed"), child.stderr)
+    }
+
+    func testAccessLogHasOneJSONLinePerRequest() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"api\",\"path\":\"/*\",\"upstream\":\"origin\"}]"))
+        let child = try startServe(path)
+        let client = try RawClient(port: port)
+        client.send(request("POST", "/upload?x=\"q\"", body: "12345"))
+        XCTAssertEqual(client.readResponse()?.status, 200)
+        XCTAssertTrue(child.waitFor("\"route\":\"api\""))
+        let line = try XCTUnwrap(child.stdout.split(separator: "\n").first { $0.contains("/upload") })
+        let entry = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(entry["method"] as? String, "POST")
+        XCTAssertEqual(entry["path"] as? String, "/upload?x=\"q\"")
+        XCTAssertEqual(entry["status"] as? Int, 200)
+        XCTAssertEqual(entry["client"] as? String, "127.0.0.1")
+        XCTAssertEqual(entry["upstream"] as? String, "origin")
+        XCTAssertGreaterThan(entry["bytesIn"] as? Int ?? 0, 5)
+        XCTAssertGreaterThan(entry["bytesOut"] as? Int ?? 0, 0)
+        XCTAssertNotNil(entry["upstreamMs"] as? Double)
+        XCTAssertNotNil(entry["totalMs"] as? Double)
+        XCTAssertNotNil(entry["time"] as? String)
+        XCTAssertNotNil(entry["requestId"] as? String)
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+    }
+
+    func testCheckPrintsTheRouteTableOrNamesTheBadKey() throws {
+        let good = try scratch.write("good.json", config(port: 1, admin: 2, routes: "[{\"name\":\"api\",\"methods\":[\"GET\"],\"path\":\"/v1/:id\",\"upstream\":\"origin\"}]"))
+        let ok = try ChildProcess(paygateBinary, ["check", "--config", good])
+        XCTAssertEqual(ok.waitForExit(timeout: 10), 0)
+        XCTAssertTrue(ok.stdout.contains("api"), ok.stdout)
+        XCTAssertTrue(ok.stdout.contains("/v1/:id"), ok.stdout)
+        XCTAssertTrue(ok.stdout.contains("good.json: OK"), ok.stdout)
+
+        let bad = try scratch.write("bad.json", config(port: 1, admin: 2, routes: "[{\"path\":\"/x\",\"upstream\":\"origin\",\"price\":\"$0.0000001\",\"network\":\"eip155:8453\",\"payTo\":\"0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf\"}]"))
+        let refused = try ChildProcess(paygateBinary, ["check", "--config", bad])
+        XCTAssertEqual(refused.waitForExit(timeout: 10), 2)
+        XCTAssertTrue(refused.stderr.contains("bad.json: $.routes[0].price:"), refused.stderr)
+
+        let usage = try ChildProcess(paygateBinary, ["check"])
+        XCTAssertEqual(usage.waitForExit(timeout: 10), 2)
+        XCTAssertTrue(usage.stderr.contains("--config"), usage.stderr)
+    }
+
+    func testQuickProxyModeAndHelp() throws {
+        let port = freePort()
+        let child = try ChildProcess(paygateBinary, ["proxy", "--listen", "127.0.0.1:\(port)", "--to", "http://127.0.0.1:\(origin.port)", "--access-log", "off"])
+        XCTAssertTrue(child.waitFor("listening"))
+        XCTAssertEqual(try get(port, "/echo")?.json["target"] as? String, "/echo")
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+        for command in ["serve", "check", "proxy"] {
+            let help = try ChildProcess(paygateBinary, [command, "--help"])
+            XCTAssertEqual(help.waitForExit(timeout: 10), 0)
+            XCTAssertTrue(help.stdout.contains("Usage: paygate \(command)"), help.stdout)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The built `paygate` executable (next to the test bundle in .build/<config>/).
+public var paygateBinary: URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("paygate")
+}
+
+
+/// A child process with captured output, stopped by PID.
+/// `@unchecked Sendable`: the captured output is only touched under `lock` (pipe handlers run
+/// on Foundation threads).
+public final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    private let outputPipe = Pipe()
+    private let errorPipe = Pipe()
+    private let lock = NSLock()
+    private var stdoutData = Data()
+    private var stderrData = Data()
+
+    public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardOutput = outputPipe
+        process.standardError = errorPipe
+        outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.stdoutData.append(data) }
+        }
+        errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.lock.withLock { self?.stderrData.append(data) }
+        }
+        try process.run()
+    }
+
+    public var stdout: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
+    public var stderr: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
+    public var pid: Int32 { process.processIdentifier }
+
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits up to `timeout` for exit; returns the status or nil.
+    public func waitForExit(timeout: TimeInterval) -> Int32? {
+        let end = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < end { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Polls until `text` appears in stdout or stderr.
+    public func waitFor(_ text: String, timeout: TimeInterval = 10) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if stdout.contains(text) || stderr.contains(text) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    public func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        outputPipe.fileHandleForReading.readabilityHandler = nil
+        errorPipe.fileHandleForReading.readabilityHandler = nil
+    }
+
+    deinit { stop() }
+}
+
+/// The fixture origin as a child process; its port comes from its first line.
+public final class Origin {
+    public let child: ChildProcess
+    public let port: UInt16
+
+    public init() throws {
+        child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", fixturesDirectory.appendingPathComponent("origin.py").path])
+        guard child.waitFor("PORT "), let line = child.stdout.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
+              let port = UInt16(line.dropFirst(5)) else { throw NSError(domain: "origin", code: 1) }
+        self.port = port
+    }
+
+    public func stop() { child.signal(SIGTERM); _ = child.waitForExit(timeout: 5); child.stop() }
+}
+
+public func freePort() -> UInt16 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return UInt16(bigEndian: address.sin_port)
+}
+
+/// A scratch directory removed at the end of the test.
+public final class ScratchDirectory {
+    public let url: URL
+    public init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("paygate-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+    public func write(_ name: String, _ text: String) throws -> String {
+        try text.write(to: file(name), atomically: true, encoding: .utf8)
+        return file(name).path
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// `Tests/Fixtures` (origin.py and other helper processes).
+public var fixturesDirectory: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+}
