@@ -9,6 +9,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible, St
     case receiptNotFound(id: String)
     /// The receipt is already `settled` or `failed`; a second completion is never applied.
     case receiptFinal(id: String, status: ReceiptStatus)
+    /// Only a settled receipt can be marked delivered.
+    case receiptNotSettled(id: String, status: ReceiptStatus)
     case emptySplit(receiptID: String)
     /// The split lines do not add up to the receipt amount (`actual` nil: their sum overflows).
     case splitSumMismatch(receiptID: String, expected: TokenAmount, actual: TokenAmount?)
@@ -24,6 +26,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible, St
         case .threadStartFailed: "ledger_thread_start_failed"
         case .receiptNotFound: "receipt_not_found"
         case .receiptFinal: "receipt_final"
+        case .receiptNotSettled: "receipt_not_settled"
         case .emptySplit: "split_empty"
         case .splitSumMismatch: "split_sum_mismatch"
         case .totalOverflow: "total_overflow"
@@ -38,6 +41,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible, St
         case let .threadStartFailed(errno): "\(code): cannot start the writer thread (errno \(errno))"
         case let .receiptNotFound(id): "\(code): no receipt \(id)"
         case let .receiptFinal(id, status): "\(code): receipt \(id) is already \(status.rawValue)"
+        case let .receiptNotSettled(id, status): "\(code): receipt \(id) is \(status.rawValue), not settled"
         case let .emptySplit(receiptID): "\(code): receipt \(receiptID) cannot settle with no split lines"
         case let .splitSumMismatch(receiptID, expected, actual):
             "\(code): split lines of receipt \(receiptID) sum to \(actual?.description ?? "more than 2^128"), "

@@ -42,6 +42,15 @@ public final class ReceiptLedger: Sendable {
         }, completion: completion)
     }
 
+    /// Marks the response of a settled receipt as delivered. Completes with false when it already
+    /// was: the request is a replay of a used payment and must not be served again.
+    public func markDelivered(receiptID: String, completion: @escaping @Sendable (Result<Bool, LedgerError>) -> Void) {
+        let clock = clock
+        writer.submit({ database throws(LedgerError) in
+            try ReceiptWrites.markDelivered(receiptID, now: clock.now(), in: database)
+        }, completion: completion)
+    }
+
     /// Records the response given for a `payment-identifier`, or returns the existing record.
     public func recordIdempotency(_ entry: IdempotencyEntry,
                                   completion: @escaping @Sendable (Result<IdempotencyResult, LedgerError>) -> Void) {

@@ -41,11 +41,15 @@ public struct ReceiptDraft: Sendable, Equatable {
     public var facilitator: String
     public var settleMode: SettleMode
     public var paymentIdentifier: String?
+    /// The payment payload as the client sent it (JSON) and the requirement it matched (JSON):
+    /// enough to settle again after a crash.
+    public var payment: String?
+    public var requirements: String?
 
     public init(paymentKey: String, route: String, method: String, resource: String, requestID: String,
                 payer: String, payTo: String, scheme: String, network: String, asset: String,
                 amount: TokenAmount, x402Version: Int, facilitator: String, settleMode: SettleMode,
-                paymentIdentifier: String? = nil) {
+                paymentIdentifier: String? = nil, payment: String? = nil, requirements: String? = nil) {
         self.paymentKey = paymentKey
         self.route = route
         self.method = method
@@ -61,6 +65,8 @@ public struct ReceiptDraft: Sendable, Equatable {
         self.facilitator = facilitator
         self.settleMode = settleMode
         self.paymentIdentifier = paymentIdentifier
+        self.payment = payment
+        self.requirements = requirements
     }
 }
 
@@ -105,6 +111,10 @@ public struct Receipt: Sendable, Equatable {
     public var transaction: String?
     public var errorReason: String?
     public var paymentIdentifier: String?
+    public var payment: String?
+    public var requirements: String?
+    /// When the paid response was delivered (nil: not yet, e.g. its settlement was pending).
+    public var deliveredAtMs: Int64?
     public var lines: [ReceiptLine]
 
     public var summary: ReceiptSummary { ReceiptSummary(id: id, status: status, transaction: transaction) }

@@ -7,7 +7,8 @@ enum ReceiptRows {
     static let receiptColumns = """
         id, payment_key, created_at_ms, updated_at_ms, route, method, resource, request_id, payer, pay_to, \
         scheme, network, asset, amount, x402_version, facilitator, settle_mode, status, "transaction", \
-        error_reason, payment_identifier
+        error_reason, payment_identifier, payment, requirements, \
+        (SELECT delivered_at_ms FROM deliveries WHERE receipt_id = receipts.id)
         """
 
     /// Decodes a row selected with `receiptColumns`; split lines are attached by the caller.
@@ -20,7 +21,8 @@ enum ReceiptRows {
             x402Version: try row.decodeInteger(14) { Int(exactly: $0) },
             facilitator: row.text(15), settleMode: try row.decodeText(16, SettleMode.init(rawValue:)),
             status: try row.decodeText(17, ReceiptStatus.init(rawValue:)), transaction: row.optionalText(18),
-            errorReason: row.optionalText(19), paymentIdentifier: row.optionalText(20), lines: [])
+            errorReason: row.optionalText(19), paymentIdentifier: row.optionalText(20), payment: row.optionalText(21),
+            requirements: row.optionalText(22), deliveredAtMs: row.optionalInt64(23), lines: [])
     }
 
     static let summaryColumns = #"id, status, "transaction""#

@@ -7,6 +7,10 @@
 /// (created_at_ms, id) in order, optionally under an equality prefix (route, payer, status),
 /// and the recipient filter finds receipts through split_lines(address).
 /// v2: idempotency records for the `payment-identifier` extension.
+/// v3: the payment itself on each receipt (the payload as received and the requirement it
+/// matched, so a settlement interrupted by a crash can be finished from the ledger alone), and
+/// `deliveries`: which settled receipts had their response delivered (a payment whose
+/// settlement was still pending when its request was answered gets the response once, later).
 enum ReceiptSchema {
     static let migrations = Migrations([
         Migration(version: 1, sql: """
@@ -74,6 +78,14 @@ enum ReceiptSchema {
                 body BLOB,
                 created_at_ms INTEGER NOT NULL CHECK (created_at_ms >= 0)
             ) STRICT;
+            """),
+        Migration(version: 3, sql: """
+            ALTER TABLE receipts ADD COLUMN payment TEXT;
+            ALTER TABLE receipts ADD COLUMN requirements TEXT;
+            CREATE TABLE deliveries (
+                receipt_id TEXT NOT NULL PRIMARY KEY REFERENCES receipts (id),
+                delivered_at_ms INTEGER NOT NULL CHECK (delivered_at_ms >= 0)
+            ) STRICT, WITHOUT ROWID;
             """),
     ])
 }

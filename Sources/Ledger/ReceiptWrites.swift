@@ -13,8 +13,8 @@ enum ReceiptWrites {
             let inserted = try database.execute("""
                 INSERT INTO receipts (id, payment_key, created_at_ms, updated_at_ms, route, method, resource,
                     request_id, payer, pay_to, scheme, network, asset, amount, x402_version, facilitator,
-                    settle_mode, status, payment_identifier)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'settling', ?)
+                    settle_mode, status, payment_identifier, payment, requirements)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'settling', ?, ?, ?)
                 ON CONFLICT (payment_key) DO NOTHING
                 """, [
                     .text(id), .text(draft.paymentKey), .integer(now), .integer(now), .text(draft.route),
@@ -22,6 +22,7 @@ enum ReceiptWrites {
                     .text(draft.payTo), .text(draft.scheme), .text(draft.network), .text(draft.asset),
                     .text(draft.amount.description), .integer(Int64(draft.x402Version)), .text(draft.facilitator),
                     .text(draft.settleMode.rawValue), .optionalText(draft.paymentIdentifier),
+                    .optionalText(draft.payment), .optionalText(draft.requirements),
                 ])
             if inserted == 1 {
                 return .created(ReceiptSummary(id: id, status: .settling, transaction: nil))
@@ -66,6 +67,22 @@ enum ReceiptWrites {
                           .text(line.network), .text(line.asset), .text(line.amount.description)])
             }
             return summary
+        }
+    }
+
+    /// Marks a settled receipt's response as delivered; false if it already was (the payment
+    /// was used), which is how a retried request is told apart from a replay.
+    static func markDelivered(_ id: String, now: Int64, in database: SQLiteDatabase) throws(LedgerError) -> Bool {
+        let status = try LedgerError.sql { () throws(SQLiteError) in
+            try database.queryOne("SELECT status FROM receipts WHERE id = ?", [.text(id)]) { row throws(SQLiteError) in
+                try row.decodeText(0, ReceiptStatus.init(rawValue:))
+            }
+        }
+        guard let status else { throw .receiptNotFound(id: id) }
+        guard status == .settled else { throw .receiptNotSettled(id: id, status: status) }
+        return try LedgerError.sql { () throws(SQLiteError) in
+            try database.execute("INSERT INTO deliveries (receipt_id, delivered_at_ms) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                 [.text(id), .integer(now)]) == 1
         }
     }
 

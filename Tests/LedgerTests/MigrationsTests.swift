@@ -15,8 +15,8 @@ final class MigrationsTests: LedgerTestCase {
         ledger.close()
         let database = try rawConnection()
         XCTAssertEqual(try Migrations.version(of: database), ReceiptSchema.migrations.latestVersion)
-        XCTAssertEqual(ReceiptSchema.migrations.latestVersion, 2)
-        XCTAssertEqual(try tables(database), ["idempotency", "receipts", "split_lines"])
+        XCTAssertEqual(ReceiptSchema.migrations.latestVersion, 3)
+        XCTAssertEqual(try tables(database), ["deliveries", "idempotency", "receipts", "split_lines"])
     }
 
     func testMigratesAVersionOneFileKeepingItsData() throws {
@@ -35,12 +35,12 @@ final class MigrationsTests: LedgerTestCase {
         // A v1 file is not readable read-only by this build: it must be migrated first.
         XCTAssertThrowsError(try ReceiptReader(path: path("ledger.db"))) { error in
             XCTAssertEqual(error as? LedgerError,
-                           .database(.schemaOutdated(path: self.path("ledger.db"), found: 1, required: 2)))
+                           .database(.schemaOutdated(path: self.path("ledger.db"), found: 1, required: 3)))
         }
 
         let ledger = try openLedger()
         defer { ledger.close() }
-        XCTAssertEqual(try Migrations.version(of: v1), 2)
+        XCTAssertEqual(try Migrations.version(of: v1), 3)
         XCTAssertEqual(try ledger.reader.receipt(id: "r_old")?.amount, units("5"))
         let entry = IdempotencyEntry(paymentIdentifier: "pay_0123456789abcdef", payloadHash: "h", receiptID: "r_old",
                                      statusCode: 200, headers: [], body: nil)
@@ -54,12 +54,12 @@ final class MigrationsTests: LedgerTestCase {
     func testRefusesAFileFromANewerBuild() throws {
         let database = try rawConnection()
         try database.executeScript("PRAGMA user_version = 7")
-        let expected = LedgerError.database(.schemaTooNew(path: path("ledger.db"), found: 7, supported: 2))
+        let expected = LedgerError.database(.schemaTooNew(path: path("ledger.db"), found: 7, supported: 3))
         XCTAssertThrowsError(try openLedger()) { XCTAssertEqual($0 as? LedgerError, expected) }
         XCTAssertThrowsError(try ReceiptReader(path: path("ledger.db"))) { XCTAssertEqual($0 as? LedgerError, expected) }
         XCTAssertEqual(try Migrations.version(of: database), 7, "a refused file is left untouched")
         XCTAssertEqual(try tables(database), [])
-        XCTAssertTrue("\(expected)".contains("knows only up to 2"))
+        XCTAssertTrue("\(expected)".contains("knows only up to 3"))
     }
 
     func testAFailingStepRollsBackAndLeavesTheVersion() throws {
@@ -78,6 +78,6 @@ final class MigrationsTests: LedgerTestCase {
         try openLedger().close()
         let ledger = try openLedger()
         ledger.close()
-        XCTAssertEqual(try Migrations.version(of: try rawConnection()), 2)
+        XCTAssertEqual(try Migrations.version(of: try rawConnection()), 3)
     }
 }

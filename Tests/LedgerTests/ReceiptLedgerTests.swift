@@ -253,3 +253,33 @@ final class ReceiptLedgerTests: LedgerTestCase {
         XCTAssertEqual(try reopened.reader.counts().total, 100)
     }
 }
+
+/// Schema v3: the stored payment and the delivery mark.
+final class DeliveryTests: LedgerTestCase {
+    func testPaymentIsStoredAndDeliveryIsMarkedOnce() throws {
+        let ledger = try openLedger()
+        defer { ledger.close() }
+        var receipt = draft("k-delivery")
+        receipt.payment = "{\"x402Version\":2}"
+        receipt.requirements = "{\"scheme\":\"exact\"}"
+        let id = try ledger.created(receipt)
+        let early = awaitResult { ledger.markDelivered(receiptID: id, completion: $0) }
+        XCTAssertEqual(early.failureCode, "receipt_not_settled")
+        _ = try ledger.completeNow(id, .settled(transaction: "0xabc", payer: receipt.payer,
+                                                lines: [line("owner", "0xowner", "1000")])).get()
+        XCTAssertEqual(try awaitResult { ledger.markDelivered(receiptID: id, completion: $0) }.get(), true)
+        XCTAssertEqual(try awaitResult { ledger.markDelivered(receiptID: id, completion: $0) }.get(), false,
+                       "a second delivery is refused")
+        let stored = try XCTUnwrap(try ledger.reader.receipt(id: id))
+        XCTAssertEqual(stored.payment, receipt.payment)
+        XCTAssertEqual(stored.requirements, receipt.requirements)
+        XCTAssertNotNil(stored.deliveredAtMs)
+    }
+}
+
+extension Result where Failure == LedgerError {
+    var failureCode: String? {
+        if case .failure(let error) = self { return error.code }
+        return nil
+    }
+}
