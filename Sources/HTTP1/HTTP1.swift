@@ -1,1 +1,0 @@
-// HTTP1: see docs/ARCHITECTURE.md for what this module owns.
