@@ -7,7 +7,7 @@
 ///
 /// Grammar enforced: `chunk-size` is 1–16 hex digits with a value of at most 2^63-1; extensions
 /// `*( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )` are validated and
-/// discarded, at most `maxChunkExtensionBytes` per chunk line; chunk data is followed by exactly
+/// discarded, at most `maxChunkExtensionBytes` between a size and its CRLF; chunk data is followed by exactly
 /// CRLF; the trailer section follows the field-line rules of heads and is bounded by
 /// `maxHeadBytes` and `maxFieldCount`. Trailer fields are validated but not returned: the
 /// gateway has no use for them, and decoding drops them.
@@ -79,7 +79,7 @@ public struct ChunkedDecoder: Sendable {
         case .gapBeforeSemicolon, .beforeExtensionName, .extensionName, .afterExtensionName,
              .beforeExtensionValue, .extensionToken, .extensionQuoted, .extensionQuotedEscape,
              .afterExtensionQuoted:
-            extensionBytes += 1
+            if byte != ASCII.cr { extensionBytes += 1 }
             guard extensionBytes <= limits.maxChunkExtensionBytes else { return .chunkExtensionTooLong }
             return extensionByte(byte)
         case .sizeLineLF:
@@ -113,7 +113,7 @@ public struct ChunkedDecoder: Sendable {
         }
         guard state == .size else { return byte == ASCII.lf ? .bareLF : .invalidChunkSize }
         sizeDigits = 0
-        extensionBytes = 0
+        extensionBytes = byte == ASCII.cr ? 0 : 1
         switch byte {
         case ASCII.cr: state = .sizeLineLF
         case ASCII.semicolon: state = .beforeExtensionName
