@@ -122,7 +122,8 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Decodes a whole chunked body, fed in pieces of the given sizes (cycled).
+/// What decoding a chunked body produced: the data handed out, the bytes consumed up to the end
+/// (0 after a failure), and how it stopped.
 struct ChunkedOutcome: Equatable {
     var data: [UInt8] = []
     var consumed = 0
@@ -130,6 +131,7 @@ struct ChunkedOutcome: Equatable {
     var error: HTTPParseError?
 }
 
+/// Decodes a whole chunked body, fed in pieces of the given sizes (cycled).
 func decodeChunked(_ bytes: [UInt8], pieces: [Int] = [Int.max], limits: ParseLimits = ParseLimits()) -> ChunkedOutcome {
     var decoder = ChunkedDecoder(limits: limits)
     var outcome = ChunkedOutcome()
@@ -151,6 +153,7 @@ func decodeChunked(_ bytes: [UInt8], pieces: [Int] = [Int.max], limits: ParseLim
             return outcome
         case .failure(let error):
             outcome.error = error
+            outcome.consumed = 0 // a failed step reports no count: the connection is closed
             return outcome
         }
         offset += size
