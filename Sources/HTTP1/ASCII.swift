@@ -17,7 +17,6 @@ enum ASCII {
     static let slash: UInt8 = 0x2F
     static let question: UInt8 = 0x3F
     static let hash: UInt8 = 0x23
-    static let at: UInt8 = 0x40
     static let percent: UInt8 = 0x25
     static let star: UInt8 = 0x2A
     static let dot: UInt8 = 0x2E

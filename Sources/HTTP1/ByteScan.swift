@@ -112,3 +112,10 @@ enum ParseStep {
     case incomplete
     case failure(HTTPParseError)
 }
+
+/// A part of a head that carries a value (a start line, a status code), or the step (never
+/// `.done`) that explains why there is none.
+enum Parsed<Part> {
+    case part(Part)
+    case step(ParseStep)
+}

@@ -7,7 +7,7 @@
 ///
 /// Grammar enforced: `chunk-size` is 1–16 hex digits with a value of at most 2^63-1; extensions
 /// `*( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )` are validated and
-/// discarded, at most `maxChunkExtensionBytes` per chunk line; chunk data is followed by exactly
+/// discarded, at most `maxChunkExtensionBytes` between a size and its CRLF; chunk data is followed by exactly
 /// CRLF; the trailer section follows the field-line rules of heads and is bounded by
 /// `maxHeadBytes` and `maxFieldCount`. Trailer fields are validated but not returned: the
 /// gateway has no use for them, and decoding drops them.
@@ -79,7 +79,7 @@ public struct ChunkedDecoder: Sendable {
         case .gapBeforeSemicolon, .beforeExtensionName, .extensionName, .afterExtensionName,
              .beforeExtensionValue, .extensionToken, .extensionQuoted, .extensionQuotedEscape,
              .afterExtensionQuoted:
-            extensionBytes += 1
+            if byte != ASCII.cr { extensionBytes += 1 }
             guard extensionBytes <= limits.maxChunkExtensionBytes else { return .chunkExtensionTooLong }
             return extensionByte(byte)
         case .sizeLineLF:
@@ -113,7 +113,7 @@ public struct ChunkedDecoder: Sendable {
         }
         guard state == .size else { return byte == ASCII.lf ? .bareLF : .invalidChunkSize }
         sizeDigits = 0
-        extensionBytes = 0
+        extensionBytes = byte == ASCII.cr ? 0 : 1
         switch byte {
         case ASCII.cr: state = .sizeLineLF
         case ASCII.semicolon: state = .beforeExtensionName
@@ -126,43 +126,62 @@ public struct ChunkedDecoder: Sendable {
 
     /// chunk-ext: `*( BWS ";" BWS name [ BWS "=" BWS value ] )`, then CR.
     mutating func extensionByte(_ byte: UInt8) -> HTTPParseError? {
-        let whitespace = ASCII.isWhitespace(byte)
         switch state {
-        case .gapBeforeSemicolon, .afterExtensionQuoted:
-            if byte == ASCII.semicolon { state = .beforeExtensionName } else if whitespace { state = .gapBeforeSemicolon }
-            else if byte == ASCII.cr && state == .afterExtensionQuoted { state = .sizeLineLF }
-            else { return extensionError(byte) }
-        case .beforeExtensionName, .beforeExtensionValue:
-            if whitespace { return nil }
-            if ASCII.isTchar(byte) { state = state == .beforeExtensionName ? .extensionName : .extensionToken }
-            else if byte == ASCII.quote && state == .beforeExtensionValue { state = .extensionQuoted }
-            else { return extensionError(byte) }
-        case .extensionName, .afterExtensionName, .extensionToken:
-            return afterToken(byte, whitespace: whitespace)
-        case .extensionQuoted:
-            if byte == ASCII.quote { state = .afterExtensionQuoted } else if byte == ASCII.backslash {
-                state = .extensionQuotedEscape
-            } else if !ASCII.isFieldValueByte(byte) { return extensionError(byte) }
-        case .extensionQuotedEscape:
-            guard ASCII.isFieldValueByte(byte) else { return extensionError(byte) }
-            state = .extensionQuoted
-        default:
-            break
+        case .gapBeforeSemicolon, .afterExtensionQuoted: return afterGapOrQuote(byte)
+        case .beforeExtensionName, .beforeExtensionValue: return beforeToken(byte)
+        case .extensionName, .afterExtensionName, .extensionToken: return afterToken(byte)
+        case .extensionQuoted, .extensionQuotedEscape: return quoted(byte)
+        default: return nil
+        }
+    }
+
+    /// After whitespace or a closing quote: `;` or more whitespace; CR only right after a quote.
+    mutating func afterGapOrQuote(_ byte: UInt8) -> HTTPParseError? {
+        switch byte {
+        case ASCII.semicolon: state = .beforeExtensionName
+        case ASCII.space, ASCII.tab: state = .gapBeforeSemicolon
+        case ASCII.cr where state == .afterExtensionQuoted: state = .sizeLineLF
+        default: return extensionError(byte)
         }
         return nil
     }
 
-    /// Inside or after an extension name or token value.
-    mutating func afterToken(_ byte: UInt8, whitespace: Bool) -> HTTPParseError? {
+    /// After `;` (a name follows) or `=` (a token or quoted value follows), with optional whitespace.
+    mutating func beforeToken(_ byte: UInt8) -> HTTPParseError? {
+        let forName = state == .beforeExtensionName
+        if ASCII.isWhitespace(byte) { return nil }
+        if ASCII.isTchar(byte) {
+            state = forName ? .extensionName : .extensionToken
+            return nil
+        }
+        guard byte == ASCII.quote, !forName else { return extensionError(byte) }
+        state = .extensionQuoted
+        return nil
+    }
+
+    /// Inside or after an extension name, or inside a token value.
+    mutating func afterToken(_ byte: UInt8) -> HTTPParseError? {
         let inToken = state != .afterExtensionName
         if inToken && ASCII.isTchar(byte) { return nil }
         switch byte {
         case ASCII.semicolon: state = .beforeExtensionName
         case ASCII.equals where state != .extensionToken: state = .beforeExtensionValue
         case ASCII.cr where inToken: state = .sizeLineLF
-        default:
-            guard whitespace else { return extensionError(byte) }
-            if state == .extensionToken { state = .gapBeforeSemicolon } else { state = .afterExtensionName }
+        case ASCII.space, ASCII.tab: state = state == .extensionToken ? .gapBeforeSemicolon : .afterExtensionName
+        default: return extensionError(byte)
+        }
+        return nil
+    }
+
+    /// quoted-string: qdtext or `\` quoted-pair until the closing quote.
+    mutating func quoted(_ byte: UInt8) -> HTTPParseError? {
+        guard ASCII.isFieldValueByte(byte) else { return extensionError(byte) }
+        if state == .extensionQuotedEscape {
+            state = .extensionQuoted
+        } else if byte == ASCII.quote {
+            state = .afterExtensionQuoted
+        } else if byte == ASCII.backslash {
+            state = .extensionQuotedEscape
         }
         return nil
     }

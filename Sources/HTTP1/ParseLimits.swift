@@ -14,12 +14,14 @@ public struct ParseLimits: Sendable, Equatable {
     /// Every limit must be positive and at most 2^30 so that offsets fit `ByteRange`.
     public init(maxURIBytes: Int = 8192, maxHeadBytes: Int = 16384, maxFieldCount: Int = 100,
                 maxChunkExtensionBytes: Int = 1024) {
-        for limit in [maxURIBytes, maxHeadBytes, maxFieldCount, maxChunkExtensionBytes] {
-            precondition(limit > 0 && limit <= 1 << 30, "ParseLimits: limits must be in 1...2^30")
-        }
-        self.maxURIBytes = maxURIBytes
-        self.maxHeadBytes = maxHeadBytes
-        self.maxFieldCount = maxFieldCount
-        self.maxChunkExtensionBytes = maxChunkExtensionBytes
+        self.maxURIBytes = Self.checked(maxURIBytes)
+        self.maxHeadBytes = Self.checked(maxHeadBytes)
+        self.maxFieldCount = Self.checked(maxFieldCount)
+        self.maxChunkExtensionBytes = Self.checked(maxChunkExtensionBytes)
+    }
+
+    private static func checked(_ limit: Int) -> Int {
+        precondition(limit > 0 && limit <= 1 << 30, "ParseLimits: limits must be in 1...2^30")
+        return limit
     }
 }

@@ -41,32 +41,27 @@ public enum RequestParser {
         var next: Int
     }
 
-    enum LineStep {
-        case line(RequestLine)
-        case step(ParseStep)
-    }
-
     @inline(__always)
     static func head(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int, limits: ParseLimits,
                      fields: inout [HeaderField]) -> RequestParseResult {
         let line: RequestLine
         switch requestLine(buffer, start: start, end: end, limits: limits) {
-        case .line(let parsed): line = parsed
+        case .part(let parsed): line = parsed
         case .step(.failure(let error)): return .failure(error)
         case .step: return .incomplete
         }
         var semantics = FieldSemantics(checksHost: true, allowsEmptyHost: line.version == .http1_0)
         switch FieldLines.parse(buffer, from: line.next, end: end, maxFieldCount: limits.maxFieldCount,
                                 fields: &fields, semantics: &semantics) {
-        case .done(let headEnd): return assemble(buffer, line, semantics, headEnd: headEnd, fieldCount: fields.count)
+        case .done(let headEnd): return assemble(line, semantics, headEnd: headEnd, fieldCount: fields.count)
         case .incomplete: return .incomplete
         case .failure(let error): return .failure(error)
         }
     }
 
     /// Applies the whole-head rules and builds the head.
-    static func assemble(_ buffer: UnsafeRawBufferPointer, _ line: RequestLine, _ semantics: FieldSemantics,
-                         headEnd: Int, fieldCount: Int) -> RequestParseResult {
+    static func assemble(_ line: RequestLine, _ semantics: FieldSemantics, headEnd: Int,
+                         fieldCount: Int) -> RequestParseResult {
         if line.version == .http1_1 && semantics.host == nil { return .failure(.missingHost) }
         if let error = semantics.transferEncodingError(version: line.version) { return .failure(error) }
         let framing: BodyFraming
@@ -90,42 +85,27 @@ public enum RequestParser {
     }
 
     @inline(__always)
-    static func requestLine(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int, limits: ParseLimits) -> LineStep {
+    static func requestLine(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int, limits: ParseLimits) -> Parsed<RequestLine> {
         let methodEnd = ByteScan.tokenStop(buffer, from: start, end: end)
         guard methodEnd < end else { return .step(.incomplete) }
         guard buffer[methodEnd] == ASCII.space, methodEnd > start else {
-            let wrongByte: HTTPParseError = buffer[methodEnd] == ASCII.space ? .invalidRequestLine : .invalidMethod
-            return .step(StartLine.unexpected(buffer, at: methodEnd, end: end, invalidLine: .invalidRequestLine,
-                                              otherwise: wrongByte))
+            return .step(missingSpace(buffer, at: methodEnd, end: end, otherwise: .invalidMethod))
         }
         let targetStart = methodEnd + 1
         let targetEnd = ByteScan.targetStop(buffer, from: targetStart, end: end)
         guard targetEnd - targetStart <= limits.maxURIBytes else { return .step(.failure(.uriTooLong)) }
         guard targetEnd < end else { return .step(.incomplete) }
         guard buffer[targetEnd] == ASCII.space, targetEnd > targetStart else {
-            let wrongByte: HTTPParseError = buffer[targetEnd] == ASCII.space ? .invalidRequestLine : .invalidTarget
-            return .step(StartLine.unexpected(buffer, at: targetEnd, end: end, invalidLine: .invalidRequestLine,
-                                              otherwise: wrongByte))
+            return .step(missingSpace(buffer, at: targetEnd, end: end, otherwise: .invalidTarget))
         }
-        let versionStart = targetEnd + 1
         let version: HTTPVersion
-        switch VersionToken.read(buffer, at: versionStart, end: end) {
-        case .incomplete:
-            return .step(.incomplete)
-        case .mismatch(let offset):
-            return .step(StartLine.unexpected(buffer, at: offset, end: end, invalidLine: .invalidRequestLine,
-                                              otherwise: .invalidRequestLine))
-        case .unsupported:
-            let lineEnd = StartLine.lineEnd(buffer, at: versionStart + 8, end: end, invalidLine: .invalidRequestLine)
-            guard case .done = lineEnd else { return .step(lineEnd) }
-            return .step(.failure(.unsupportedVersion))
-        case .version(let parsed):
-            version = parsed
-        }
         let next: Int
-        switch StartLine.lineEnd(buffer, at: versionStart + 8, end: end, invalidLine: .invalidRequestLine) {
-        case .done(let offset): next = offset
-        case let other: return .step(other)
+        switch versionAndLineEnd(buffer, at: targetEnd + 1, end: end) {
+        case .part(let parsed):
+            version = parsed.version
+            next = parsed.next
+        case .step(let step):
+            return .step(step)
         }
         let methodRange = ByteRange(from: start, to: methodEnd)
         let method = HTTPMethod.recognise(buffer, methodRange)
@@ -133,7 +113,40 @@ public enum RequestParser {
         guard let target = RequestTarget.parse(buffer, targetRange, method: method) else {
             return .step(.failure(.invalidTarget))
         }
-        return .line(RequestLine(method: method, methodRange: methodRange, target: target,
+        return .part(RequestLine(method: method, methodRange: methodRange, target: target,
                                  targetRange: targetRange, version: version, next: next))
+    }
+
+    /// Why the byte at `offset` is not the single SP after a non-empty method or target: an
+    /// empty token (a second SP) breaks the line, another byte the token.
+    static func missingSpace(_ buffer: UnsafeRawBufferPointer, at offset: Int, end: Int,
+                             otherwise: HTTPParseError) -> ParseStep {
+        let wrongByte: HTTPParseError = buffer[offset] == ASCII.space ? .invalidRequestLine : otherwise
+        return StartLine.unexpected(buffer, at: offset, end: end, invalidLine: .invalidRequestLine, otherwise: wrongByte)
+    }
+
+    /// The HTTP-version and the CRLF that ends the request line. A well-formed version other than
+    /// 1.0/1.1 is 505 only once the line is known to end right after it.
+    @inline(__always)
+    static func versionAndLineEnd(_ buffer: UnsafeRawBufferPointer, at start: Int, end: Int) -> Parsed<(version: HTTPVersion, next: Int)> {
+        let version: HTTPVersion?
+        switch VersionToken.read(buffer, at: start, end: end) {
+        case .incomplete:
+            return .step(.incomplete)
+        case .mismatch(let offset):
+            return .step(StartLine.unexpected(buffer, at: offset, end: end, invalidLine: .invalidRequestLine,
+                                              otherwise: .invalidRequestLine))
+        case .unsupported:
+            version = nil
+        case .version(let parsed):
+            version = parsed
+        }
+        switch StartLine.lineEnd(buffer, at: start + 8, end: end, invalidLine: .invalidRequestLine) {
+        case .done(let next):
+            guard let version else { return .step(.failure(.unsupportedVersion)) }
+            return .part((version, next))
+        case let other:
+            return .step(other)
+        }
     }
 }

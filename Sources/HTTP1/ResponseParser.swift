@@ -32,17 +32,12 @@ public enum ResponseParser {
         var next: Int
     }
 
-    enum LineStep {
-        case line(StatusLine)
-        case step(ParseStep)
-    }
-
     @inline(__always)
     static func head(_ buffer: UnsafeRawBufferPointer, end: Int, requestMethod: HTTPMethod, limits: ParseLimits,
                      fields: inout [HeaderField]) -> ResponseParseResult {
         let line: StatusLine
         switch statusLine(buffer, end: end) {
-        case .line(let parsed): line = parsed
+        case .part(let parsed): line = parsed
         case .step(.failure(let error)): return .failure(error)
         case .step: return .incomplete
         }
@@ -80,7 +75,7 @@ public enum ResponseParser {
     }
 
     @inline(__always)
-    static func statusLine(_ buffer: UnsafeRawBufferPointer, end: Int) -> LineStep {
+    static func statusLine(_ buffer: UnsafeRawBufferPointer, end: Int) -> Parsed<StatusLine> {
         let version: HTTPVersion
         switch VersionToken.read(buffer, at: 0, end: end) {
         case .incomplete: return .step(.incomplete)
@@ -88,6 +83,26 @@ public enum ResponseParser {
         case .unsupported: return .step(.failure(.unsupportedVersion))
         case .version(let parsed): version = parsed
         }
+        let status: Int
+        switch statusCode(buffer, end: end) {
+        case .part(let code): status = code
+        case .step(let step): return .step(step)
+        }
+        guard end > 12 else { return .step(.incomplete) }
+        let reasonStart = buffer[12] == ASCII.space ? 13 : 12
+        let reasonEnd = reasonStart == 12 ? 12 : ByteScan.fieldValueEnd(buffer, from: 13, end: end)
+        switch StartLine.lineEnd(buffer, at: reasonEnd, end: end, invalidLine: .invalidStatusLine) {
+        case .done(let next):
+            return .part(StatusLine(version: version, status: status,
+                                    reason: ByteRange(from: reasonStart, to: reasonEnd), next: next))
+        case let other:
+            return .step(other)
+        }
+    }
+
+    /// `SP 3DIGIT` after the version, 100...599.
+    @inline(__always)
+    static func statusCode(_ buffer: UnsafeRawBufferPointer, end: Int) -> Parsed<Int> {
         guard end > 8 else { return .step(.incomplete) }
         guard buffer[8] == ASCII.space else { return .step(invalid(buffer, at: 8, end: end)) }
         var status = 0
@@ -96,17 +111,7 @@ public enum ResponseParser {
             guard ASCII.isDigit(buffer[offset]) else { return .step(invalid(buffer, at: offset, end: end)) }
             status = status * 10 + Int(buffer[offset] &- 0x30)
         }
-        guard (100...599).contains(status) else { return .step(.failure(.invalidStatusLine)) }
-        guard end > 12 else { return .step(.incomplete) }
-        let reasonStart = buffer[12] == ASCII.space ? 13 : 12
-        let reasonEnd = reasonStart == 12 ? 12 : ByteScan.fieldValueEnd(buffer, from: 13, end: end)
-        switch StartLine.lineEnd(buffer, at: reasonEnd, end: end, invalidLine: .invalidStatusLine) {
-        case .done(let next):
-            return .line(StatusLine(version: version, status: status,
-                                    reason: ByteRange(from: reasonStart, to: reasonEnd), next: next))
-        case let other:
-            return .step(other)
-        }
+        return (100...599).contains(status) ? .part(status) : .step(.failure(.invalidStatusLine))
     }
 
     static func invalid(_ buffer: UnsafeRawBufferPointer, at offset: Int, end: Int) -> ParseStep {
