@@ -227,7 +227,11 @@ final class ClientConnection: StreamChannel, UpstreamUser {
             case .body:
                 guard offset < buffer.count else { return offset }
                 offset += forwardRequestBody(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
-                if requestPhase == .body && (upstream?.hasPendingOutput ?? false) { return offset }
+                if requestPhase == .body && (upstream?.hasPendingOutput ?? false) {
+                    // Back-pressure: the origin is slower than the client; resume on upstreamWritable.
+                    pauseReading()
+                    return offset
+                }
             case .localBody:
                 guard offset < buffer.count else { return offset }
                 offset += collectLocalBody(UnsafeRawBufferPointer(rebasing: buffer[offset...]))
