@@ -67,8 +67,7 @@ public enum ExactEVMVerifier {
             digest: message.digest(domainSeparator: domain.separator),
             signature: signature,
             fieldFailure: fieldFailure(evm.authorization, requirements, now: now),
-            paymentKey: ExactEVMPaymentKey.make(network: requirements.network, asset: domain.verifyingContract,
-                                                payer: message.from, nonce: message.nonce))
+            network: requirements.network, asset: domain.verifyingContract, nonce: message.nonce)
     }
 
     /// Checks 2 and 3: the EIP-712 name and version, then the network.
