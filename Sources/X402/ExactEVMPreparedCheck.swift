@@ -19,8 +19,17 @@ public struct ExactEVMPreparedCheck: Sendable {
     /// The first of the checks that follow the signature in the reference order (recipient,
     /// validBefore, validAfter, value) that failed, if any.
     public let fieldFailure: ExactEVMInvalid?
-    /// The ledger's replay key of this authorization (`ExactEVMPaymentKey`).
-    public let paymentKey: String
+    /// The requirement's network and token contract, and the authorization's nonce: with the
+    /// payer, what identifies the authorization on chain.
+    let network: Network
+    let asset: EthAddress
+    let nonce: Bytes32
+
+    /// The ledger's replay key of this authorization (`ExactEVMPaymentKey`); computed on
+    /// demand (two Keccak blocks), so refusing a payment never pays for it.
+    public var paymentKey: String {
+        ExactEVMPaymentKey.make(network: network, asset: asset, payer: claimedPayer, nonce: nonce)
+    }
 
     /// Recovers the signer and finishes the checks in the reference order: signature, then
     /// `fieldFailure`. Costs one secp256k1 recovery.

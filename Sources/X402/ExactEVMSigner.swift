@@ -1,8 +1,8 @@
 import Crypto
 import JSON
 
-/// Signs `exact` EIP-3009 payments for the paying client, building the authorization exactly
-/// as the official x402 Python client (SDK 2.25) does, so a server cannot tell the two apart:
+/// Signs `exact` EIP-3009 payments for the paying client, building the authorization field for
+/// field as the official x402 Python client (SDK 2.25) does:
 ///
 /// - `from` = the key's address (EIP-55), `to` = `payTo` as written, `value` = the amount;
 /// - v2: `validAfter = 0`, `validBefore = now + maxTimeoutSeconds` (3600 when it is 0);

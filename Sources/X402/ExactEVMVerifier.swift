@@ -1,5 +1,4 @@
 import Crypto
-import Money
 
 /// The reference facilitator's verification of `exact` EIP-3009 payments, without a chain:
 /// what the embedded facilitator answers and what local pre-verification refuses before any
@@ -67,11 +66,10 @@ public enum ExactEVMVerifier {
             digest: message.digest(domainSeparator: domain.separator),
             signature: signature,
             fieldFailure: fieldFailure(evm.authorization, requirements, now: now),
-            paymentKey: ExactEVMPaymentKey.make(network: requirements.network, asset: domain.verifyingContract,
-                                                payer: message.from, nonce: message.nonce))
+            network: requirements.network, asset: domain.verifyingContract, nonce: message.nonce)
     }
 
-    /// Checks 2 and 3: the EIP-712 name and version, then the network.
+    /// Checks 2 and 3: the EIP-712 name, version and contract, then the network and its chain id.
     private static func domain(_ payload: PaymentPayload, _ requirements: PaymentRequirements,
                                chainId: UInt64?) throws(ExactEVMInvalid) -> ExactEVMDomain {
         guard let token = EIP712TokenDomain(exactExtra: requirements.extra) else { throw .missingEIP712Domain }
