@@ -3,13 +3,13 @@ import Routing
 
 /// The admin listener's routes: health and readiness probes (more in later files).
 enum AdminRoutes {
-    static func routes(gateway: Gateway) -> [Route] {
+    static func routes(gateway: Gateway, slots: RouteSlots) -> [Route] {
         let entries: [(String, any LocalService)] = [
             ("/healthz", HealthService()),
             ("/readyz", ReadinessService(gateway: gateway)),
         ]
-        return entries.enumerated().map { index, entry in
-            Route(name: "admin" + entry.0, index: 10_000 + index, hosts: [], methods: ["GET", "HEAD"],
+        return entries.map { entry in
+            Route(name: "admin" + entry.0, index: slots.slot(for: "admin" + entry.0), hosts: [], methods: ["GET", "HEAD"],
                   path: try! PathPattern(entry.0), target: .local(entry.1), maxRequestBodyBytes: 0, hooks: nil)
         }
     }

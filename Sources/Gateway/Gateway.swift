@@ -55,11 +55,11 @@ public final class Gateway: @unchecked Sendable {
 
     static func routes(_ config: GatewayConfig, builder: RuntimeBuilder) throws(GatewayError) -> [Route] {
         var routes: [Route] = []
-        for (index, route) in config.routes.enumerated() {
+        for route in config.routes {
             guard let upstream = config.upstream(named: route.upstream) else {
                 throw GatewayError(code: "unknown_upstream", message: "route \(route.name): no upstream \(route.upstream)")
             }
-            routes.append(try builder.route(route, index: index, upstream: upstream, hooks: nil))
+            routes.append(try builder.route(route, upstream: upstream, hooks: nil))
         }
         return routes
     }
@@ -98,7 +98,7 @@ public final class Gateway: @unchecked Sendable {
             do { address = try SocketAddress.resolve(adminAddress) } catch {
                 throw GatewayError(code: error.code, message: "admin listener: \(error)")
             }
-            let admin = RouteTable(routes: AdminRoutes.routes(gateway: self), settings: settings)
+            let admin = RouteTable(routes: AdminRoutes.routes(gateway: self, slots: builder.slots), settings: settings)
             do {
                 try proxy.listen(ListenerSpec(name: "admin", address: address, fixedTable: admin, allLoops: false))
             } catch {

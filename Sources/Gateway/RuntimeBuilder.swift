@@ -20,6 +20,8 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
 /// Turns config sections into the proxy's runtime objects. Endpoints are reused across reloads
 /// when their definition did not change, so their keep-alive pools survive a reload.
 final class RuntimeBuilder {
+    /// Stats slots by route name, shared by every table this gateway builds.
+    let slots = RouteSlots()
     private var endpoints: [String: (UpstreamConfig, UpstreamEndpoint)] = [:]
 
     func settings(_ server: ServerConfig) -> ProxySettings {
@@ -62,7 +64,7 @@ final class RuntimeBuilder {
     }
 
     /// The proxy route for a configured route. `hooks` are the paywall phases of priced routes.
-    func route(_ config: RouteConfig, index: Int, upstream: UpstreamConfig, hooks: (any ExchangeHooks)?) throws(GatewayError) -> Route {
+    func route(_ config: RouteConfig, upstream: UpstreamConfig, hooks: (any ExchangeHooks)?) throws(GatewayError) -> Route {
         var target = UpstreamRoute(endpoint: try endpoint(upstream))
         switch upstream.hostHeader {
         case .preserve: target.hostHeader = .preserve
@@ -73,7 +75,7 @@ final class RuntimeBuilder {
         target.addPrefix = Array((config.addPrefix ?? "").utf8)
         target.responseHeaderTimeout = Nanos.fromMillis(upstream.responseHeaderTimeoutMs)
         target.bodyTimeout = Nanos.fromMillis(upstream.bodyTimeoutMs)
-        return Route(name: config.name, index: index, hosts: config.hosts, methods: config.methods, path: config.path,
+        return Route(name: config.name, index: slots.slot(for: config.name), hosts: config.hosts, methods: config.methods, path: config.path,
                      target: .upstream(target), maxRequestBodyBytes: config.maxRequestBodyBytes, hooks: hooks)
     }
 }

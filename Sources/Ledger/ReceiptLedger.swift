@@ -33,12 +33,16 @@ public final class ReceiptLedger: Sendable {
 
     /// Records how the settlement of an open receipt ended. `settling` may move to any outcome,
     /// `pending` to settled, failed or pending again; a final receipt is refused with
-    /// `.receiptFinal` and left untouched.
-    public func complete(receiptID: String, outcome: ReceiptOutcome,
+    /// `.receiptFinal` and left untouched. `delivered`: the paid response goes out now, so a
+    /// settled receipt is marked delivered in the same transaction.
+    public func complete(receiptID: String, outcome: ReceiptOutcome, delivered: Bool = false,
                          completion: @escaping @Sendable (Result<ReceiptSummary, LedgerError>) -> Void) {
         let clock = clock
         writer.submit({ database throws(LedgerError) in
-            try ReceiptWrites.complete(receiptID, outcome, now: clock.now(), in: database)
+            let now = clock.now()
+            let summary = try ReceiptWrites.complete(receiptID, outcome, now: now, in: database)
+            if delivered, summary.status == .settled { _ = try ReceiptWrites.markDelivered(receiptID, now: now, in: database) }
+            return summary
         }, completion: completion)
     }
 

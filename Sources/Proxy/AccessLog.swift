@@ -54,14 +54,18 @@ final class AccessLog {
     func record(_ connection: ClientConnection) {
         guard sink != nil else { return }
         if buffer.count - used < 8 * 1024 { flush() }
-        let ex = connection.ex
+        withExtendedLifetime(connection) { appendLine(connection.ex, peer: connection.peerText) }
+    }
+
+    /// `ex` is borrowed (no copy of the exchange state per line).
+    private func appendLine(_ ex: borrowing ExchangeState, peer: [UInt8]) {
         var out = ByteWriter(UnsafeMutableRawBufferPointer(rebasing: buffer[used...]))
         out.append("{\"time\":\"")
         appendTime(&out)
         out.append("\",\"requestId\":\"")
         out.append(ex.requestID)
         out.append("\",\"client\":\"")
-        out.append(connection.peerText)
+        out.append(peer)
         out.append("\",\"method\":\"")
         if ex.method == .other { appendEscaped(&out, ex.otherMethodName) } else { out.append(ex.method.name) }
         out.append("\",\"path\":\"")

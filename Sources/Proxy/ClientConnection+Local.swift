@@ -205,8 +205,9 @@ extension ClientConnection {
     /// closes it).
     func finishExchange(outcome: ExchangeOutcome) {
         if ex.upstreamEndNanos == 0 && ex.upstreamStartNanos != 0 { ex.upstreamEndNanos = Clock.monotonicNanos() }
-        context.record(self)
+        // The `finished` phase runs before the log line, so what it adds is logged.
         if let exchange = ex.hooks, let hooks = ex.route?.hooks { hooks.finished(exchange, outcome: outcome) }
+        context.record(self)
         ex.hooks = nil
         ex.route = nil
         requestsServed += 1
@@ -232,8 +233,8 @@ extension ClientConnection {
         if case .head = requestPhase, responsePhase == .none { return }
         abortUpstream()
         if ex.status == 0 { ex.status = 499 }
-        context.record(self)
         if let exchange = ex.hooks, let hooks = ex.route?.hooks { hooks.finished(exchange, outcome: outcome) }
+        context.record(self)
         ex.hooks = nil
         responsePhase = .none
         requestPhase = .head(started: false)

@@ -113,7 +113,6 @@ extension LoopContext {
         out.append("\r\n")
         collectNominees(fields: responseFields, buffer: buffer, listsOthers: head.connectionHeaderListsOthers)
         var viaCount = 0
-        let ex = connection.ex
         for field in responseFields {
             let name = slice(buffer, field.name)
             switch FieldKind.classify(name) {
@@ -122,7 +121,7 @@ extension LoopContext {
             case .upgrade:
                 if head.status == 101 { writeField(&out, field, buffer) }
             case .transferEncoding:
-                if !ex.dechunkForClient { writeField(&out, field, buffer) }
+                if !connection.ex.dechunkForClient { writeField(&out, field, buffer) }
             case .via:
                 viaCount += 1
             default:
@@ -135,9 +134,9 @@ extension LoopContext {
             out.append("1.1 ")
             out.append(viaName)
             out.append("\r\nX-Request-Id: ")
-            out.append(ex.requestID)
+            out.append(connection.ex.requestID)
             out.append("\r\n")
-            if let exchange = ex.hooks {
+            if let exchange = connection.ex.hooks {
                 for (name, value) in exchange.responseHeaders { appendField(&out, name, value) }
             }
             if head.status == 101 {
@@ -220,10 +219,9 @@ extension LoopContext {
     /// `Connection: close` when this response ends the connection; `keep-alive` for HTTP/1.0
     /// clients that asked for it; nothing otherwise (HTTP/1.1 default).
     private func appendConnection(_ out: inout ByteWriter, _ connection: ClientConnection) {
-        let ex = connection.ex
-        if connection.closeAfterResponse || !ex.clientKeepAlive || draining {
+        if connection.closeAfterResponse || !connection.ex.clientKeepAlive || draining {
             out.append("Connection: close\r\n")
-        } else if ex.clientVersion == .http1_0 {
+        } else if connection.ex.clientVersion == .http1_0 {
             out.append("Connection: keep-alive\r\n")
         }
     }

@@ -55,6 +55,7 @@ public struct UpstreamRoute: Sendable {
 /// whole life, so a reload never changes a request in flight.
 public final class Route: Sendable {
     public let name: String
+    /// Slot of this route's counters (`RouteSlots`: stable per name across reloads).
     public let index: Int
     public let hosts: [HostPattern]
     public let methods: [HTTPMethod]?          // nil: any method
