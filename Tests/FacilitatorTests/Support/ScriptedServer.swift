@@ -15,6 +15,8 @@ final class ScriptedServer: Sendable {
         case bytes([UInt8], close: Bool)
         /// Never answer (the connection stays open until the client or `stop` closes it).
         case silence
+        /// Close the connection without a byte of answer.
+        case close
 
         /// A complete response with Content-Length.
         static func http(_ status: Int, _ body: String, contentType: String = "application/json") -> Reply {
@@ -37,6 +39,8 @@ final class ScriptedServer: Sendable {
         let target: String
         let headers: [(name: String, value: String)]
         let body: [UInt8]
+        /// 0 for the first request on its connection, 1 for the next (keep-alive reuse), ...
+        let indexOnConnection: Int
 
         func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
     }
@@ -95,11 +99,15 @@ final class ScriptedServer: Sendable {
     private func serve(_ fd: Int32) {
         defer { close(fd) }
         var buffer: [UInt8] = []
-        while let request = readRequest(fd, &buffer) {
+        var index = 0
+        while let request = readRequest(fd, &buffer, index: index) {
+            index += 1
             state.withLock { $0.requests.append(request) }
             switch script(request) {
             case .silence:
                 while readMore(fd, &buffer) {}
+                return
+            case .close:
                 return
             case .bytes(let bytes, let closeAfter):
                 writeAll(fd, bytes)
@@ -109,7 +117,7 @@ final class ScriptedServer: Sendable {
     }
 
     /// The next request on the connection, or nil when it closed.
-    private func readRequest(_ fd: Int32, _ buffer: inout [UInt8]) -> Request? {
+    private func readRequest(_ fd: Int32, _ buffer: inout [UInt8], index: Int) -> Request? {
         let separator = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {
@@ -128,7 +136,8 @@ final class ScriptedServer: Sendable {
         }
         let body = Array(buffer[headEnd!..<(headEnd! + length)])
         buffer.removeFirst(headEnd! + length)
-        return Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
+        return Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body,
+                       indexOnConnection: index)
     }
 
     private func readMore(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool {
