@@ -30,6 +30,11 @@ public final class FacilitatorSet: Sendable {
     public struct Verification: Sendable, Equatable {
         public let facilitator: String?
         public let outcome: VerifyOutcome
+
+        public init(facilitator: String?, outcome: VerifyOutcome) {
+            self.facilitator = facilitator
+            self.outcome = outcome
+        }
     }
 
     /// Names must be unique (the config's object keys are).
