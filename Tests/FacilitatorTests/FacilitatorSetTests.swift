@@ -77,6 +77,21 @@ final class FacilitatorSetTests: XCTestCase {
         XCTAssertEqual(unknown, .pending(.unsupported))
     }
 
+    func testARefusalIsFinalAndNotRetriedElsewhere() throws {
+        let strict = ScriptedServer { _ in .http(200, #"{"isValid":false,"invalidReason":"invalid_exact_evm_payload_signature"}"#) }
+        servers.append(strict)
+        let (lenient, lenientServer) = try scripted("lenient", kinds: nil)
+        let set = FacilitatorSet([try HTTPFacilitator(.init(name: "strict", baseURL: "http://127.0.0.1:\(strict.port)"),
+                                                      client: harness.client), lenient])
+        XCTAssertEqual(verify(set, among: ["strict", "lenient"]),
+                       .init(facilitator: "strict", outcome: .invalid(reason: "invalid_exact_evm_payload_signature", message: nil, payer: nil)))
+        XCTAssertTrue(lenientServer.requests.isEmpty, "a refusal is an answer: no fallback")
+
+        let empty = FacilitatorSet([])
+        refresh(empty)
+        XCTAssertNil(verify(empty, among: ["strict"])?.facilitator)
+    }
+
     func testSettleNeverFallsBack() throws {
         let (backup, server) = try scripted("backup", kinds: Self.baseKinds)
         let set = FacilitatorSet([try unreachable("primary"), backup])

@@ -130,6 +130,14 @@ final class HTTPFacilitatorShapeTests: XCTestCase {
         guard case .failure(.unreachable)? = harness.supported(facilitator) else { return XCTFail("supported against a closed port") }
     }
 
+    /// A connect the kernel refuses synchronously (TCP to the broadcast address) still
+    /// completes after `verify`/`settle` returned (the harness checks the order).
+    func testSynchronousConnectFailureCompletesAfterTheCallReturned() throws {
+        let facilitator = try HTTPFacilitator(.init(name: "broadcast", baseURL: "http://255.255.255.255:9"), client: harness.client)
+        guard case .unavailable(.unreachable)? = harness.verify(facilitator, call) else { return XCTFail("verify to a broadcast address") }
+        XCTAssertEqual(harness.settle(facilitator, call), .pending(.unreachable))
+    }
+
     /// A keep-alive connection the facilitator drops under a request: `/verify` is resent on a
     /// fresh connection, `/settle` never is (it may have been received).
     func testOnlyVerifyIsResentAfterADroppedKeepAliveConnection() throws {
