@@ -1,0 +1,110 @@
+import Crypto
+import Ledger
+import X402
+
+/// One exact EIP-3009 payment for the development network, past the cheap checks: what the
+/// embedded facilitator verifies and settles.
+///
+/// Owns the split of the work: `prepare` (parsing, field checks, the EIP-712 digest; µs, fine
+/// on a loop) and the rest (secp256k1 recovery and chain-state reads; worker threads only).
+/// Also owns the transaction hash: keccak256 of the authorization's EIP-712 digest, so the
+/// same authorization always settles to the same hash, however often it is submitted and
+/// whoever re-signs it.
+struct DevChainPayment: Sendable {
+    let check: ExactEVMPreparedCheck
+    let authorization: EIP3009Authorization
+    let requirements: PaymentRequirements
+
+    /// What the cheap checks decided.
+    enum Preparation: Sendable {
+        case ready(DevChainPayment)
+        case refused(DevChainRefusal, payer: String?)
+        /// Not a (v2, exact, paygate:devnet) payment: another facilitator's business.
+        case unsupported(String)
+    }
+
+    static func prepare(_ call: FacilitatorCall, now: UInt64) -> Preparation {
+        let requirements = call.requirements
+        guard call.payload.version == .v2, requirements.scheme == EmbeddedFacilitator.scheme,
+              requirements.network == DevelopmentNetwork.network else {
+            return .unsupported("the embedded facilitator serves x402 v2 exact on \(DevelopmentNetwork.network) only, "
+                                + "not v\(call.payload.version.rawValue) \(requirements.scheme) on \(requirements.network)")
+        }
+        guard let authorization = call.payload.exactEVM?.authorization else {
+            return .refused(.payment(.unsupportedPayloadType), payer: nil)
+        }
+        switch ExactEVMVerifier.prepare(call.payload, against: requirements, now: now, chainId: DevelopmentNetwork.chainId) {
+        case .failure(let invalid):
+            return .refused(.payment(invalid), payer: authorization.from)
+        case .success(let check):
+            return .ready(DevChainPayment(check: check, authorization: authorization, requirements: requirements))
+        }
+    }
+
+    var transactionHash: String { Keccak256.hash(check.digest.bytes).hex }
+
+    // MARK: Checks (worker threads)
+
+    /// Recovery, then the chain's diagnosis in the reference order: token, nonce, EIP-712
+    /// name and version, balance.
+    func verify(in store: DevChainStore) -> VerifyOutcome {
+        let payer: EthAddress
+        switch check.recover() {
+        case .invalid(let invalid): return self.invalid(.payment(invalid))
+        case .valid(let recovered): payer = recovered
+        }
+        do {
+            if case .notEIP3009Token(let asset)? = tokenRefusal() { return invalid(.notEIP3009Token(asset: asset)) }
+            if try store.authorizationState(address: authorization.from, nonce: authorization.nonce) {
+                return invalid(.nonceUsed(nonce: authorization.nonce))
+            }
+            if let refusal = tokenRefusal() { return invalid(refusal) }
+            let balance = try store.balance(of: authorization.from)
+            if balance < authorization.value {
+                return invalid(.insufficientBalance(balance: balance, value: authorization.value))
+            }
+        } catch {
+            return .unavailable(.internalFailure("development chain: \(error)"))
+        }
+        return .valid(payer: payer.checksummed)
+    }
+
+    /// The checks on the token itself (no chain state needed): the asset is PUSD and the
+    /// requirement's EIP-712 domain is PUSD's.
+    func tokenRefusal() -> DevChainRefusal? {
+        let token = DevelopmentNetwork.asset
+        guard let asset = try? EthAddress(hex: requirements.asset), asset == (try? EthAddress(hex: token.address)) else {
+            return .notEIP3009Token(asset: requirements.asset)
+        }
+        let name = requirements.extra?["name"]?.stringValue ?? ""
+        let version = requirements.extra?["version"]?.stringValue ?? ""
+        if let domain = token.eip712, name != domain.name { return .tokenNameMismatch(requirement: name, token: domain.name) }
+        if let domain = token.eip712, version != domain.version {
+            return .tokenVersionMismatch(requirement: version, token: domain.version)
+        }
+        return nil
+    }
+
+    // MARK: Outcomes
+
+    func invalid(_ refusal: DevChainRefusal) -> VerifyOutcome { refusal.verifyOutcome(payer: authorization.from) }
+
+    func rejected(_ refusal: DevChainRefusal) -> SettleOutcome { refusal.settleOutcome(payer: authorization.from) }
+
+    func settled(transaction: String) -> SettleOutcome {
+        .settled(SettleResponse(success: true, transaction: transaction, network: DevelopmentNetwork.network.caip2,
+                                payer: check.claimedPayer.checksummed))
+    }
+}
+
+extension DevChainRefusal {
+    /// The answers carrying this refusal; `payer` is the authorization's `from` when known.
+    func verifyOutcome(payer: String?) -> VerifyOutcome {
+        .invalid(reason: code, message: message, payer: payer)
+    }
+
+    func settleOutcome(payer: String?) -> SettleOutcome {
+        .rejected(SettleResponse(success: false, errorReason: code, errorMessage: message, transaction: "",
+                                 network: DevelopmentNetwork.network.caip2, payer: payer))
+    }
+}

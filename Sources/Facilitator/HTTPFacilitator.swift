@@ -1,0 +1,118 @@
+import EventLoop
+import Upstream
+import X402
+
+/// A remote facilitator reached over the x402 facilitator API (`GET /supported`,
+/// `POST /verify`, `POST /settle`), through the gateway's shared `HTTPClient`: its keep-alive
+/// pools, TLS with certificate and host-name verification, and per-exchange deadlines.
+///
+/// Owns the request shape (`{"x402Version", "paymentPayload", "paymentRequirements"}` with the
+/// payment's original JSON, `Content-Type`/`Accept: application/json`, the configured extra
+/// headers, `X-Request-Id`) and the reading of every answer shape (`FacilitatorAnswer` has
+/// the table). `/settle` is never resent by the client, even on a connection that looks
+/// stale: a second send could settle twice. `/verify` and `/supported` are safe to resend.
+///
+/// The host is resolved once, when the facilitator is built (start or reload). Completions
+/// run on the calling loop, never before `verify`/`settle` has returned.
+public final class HTTPFacilitator: Facilitator {
+    public let name: String
+    public let endpoint: UpstreamEndpoint
+    private let client: HTTPClient
+    private let url: FacilitatorURL
+    private let headers: [(name: String, value: String)]
+    private let verifyTimeout: UInt64
+    private let settleTimeout: UInt64
+    private let maxResponseBytes: Int
+
+    /// Resolves the host (blocking: call it off the loops) and prepares TLS for https.
+    public init(_ configuration: HTTPFacilitatorConfiguration, client: HTTPClient) throws(FacilitatorSetupError) {
+        let url = try FacilitatorURL(configuration.baseURL)
+        for header in configuration.headers where !Self.isValid(header) {
+            throw .invalidHeader(name: header.name)
+        }
+        let address: SocketAddress
+        do {
+            address = try SocketAddress.resolve(host: url.host, port: url.port)
+        } catch {
+            throw .unresolvable(error)
+        }
+        var tls: TLSContext?
+        if url.isTLS {
+            do {
+                tls = try TLSContext.client(caFile: configuration.caFile)
+            } catch {
+                throw .tls(error)
+            }
+        }
+        name = configuration.name
+        endpoint = UpstreamEndpoint(name: "facilitator:" + configuration.name, address: address, authority: url.authority,
+                                    serverName: url.host, tls: tls, maxIdlePerLoop: configuration.maxIdlePerLoop,
+                                    connectTimeout: Nanos.fromMillis(configuration.connectTimeoutMs),
+                                    keepAliveTimeout: Nanos.fromMillis(configuration.keepAliveTimeoutMs))
+        self.client = client
+        self.url = url
+        headers = [("Accept", "application/json")] + configuration.headers
+        verifyTimeout = Nanos.fromMillis(configuration.verifyTimeoutMs)
+        settleTimeout = Nanos.fromMillis(configuration.settleTimeoutMs)
+        maxResponseBytes = configuration.maxResponseBytes
+    }
+
+    public func supported(completion: @escaping @Sendable (Result<SupportedResponse, FacilitatorError>) -> Void) {
+        let request = ClientRequest(method: "GET", target: url.target("supported"), headers: headers)
+        client.submit(request, to: endpoint, timeout: verifyTimeout, maxResponseBytes: maxResponseBytes, retryIfStale: true) {
+            completion(FacilitatorAnswer.supported($0))
+        }
+    }
+
+    public func verify(_ call: FacilitatorCall, on loop: EventLoop, completion: @escaping (VerifyOutcome) -> Void) {
+        let payload = call.payload
+        post("verify", call, timeout: verifyTimeout, resendIfStale: true, on: loop,
+             read: { FacilitatorAnswer.verify($0, payload: payload) }, completion: completion)
+    }
+
+    public func settle(_ call: FacilitatorCall, on loop: EventLoop, completion: @escaping (SettleOutcome) -> Void) {
+        post("settle", call, timeout: settleTimeout, resendIfStale: false, on: loop,
+             read: FacilitatorAnswer.settle, completion: completion)
+    }
+
+    // MARK: Exchange
+
+    /// Sends one API call and reads its answer on the loop; a completion the client reports
+    /// before `execute` returns is deferred to a later task.
+    private func post<Outcome: Sendable>(_ endpointName: String, _ call: FacilitatorCall, timeout: UInt64, resendIfStale: Bool,
+                                         on loop: EventLoop, read: @escaping (Result<ClientResponse, ClientError>) -> Outcome,
+                                         completion: @escaping (Outcome) -> Void) {
+        let request = ClientRequest(method: "POST", target: url.target(endpointName),
+                                    headers: headers + [("Content-Type", "application/json"), ("X-Request-Id", call.requestID)],
+                                    body: Self.body(call))
+        var returned = false
+        client.execute(request, to: endpoint, on: loop, timeout: timeout, maxResponseBytes: maxResponseBytes,
+                       retryIfStale: resendIfStale) { result in
+            let outcome = read(result)
+            if returned {
+                completion(outcome)
+            } else {
+                LoopCallback(completion, on: loop).deliver(outcome)
+            }
+        }
+        returned = true
+    }
+
+    /// `FacilitatorRequest.body` in the payment's version: v1 payments carry the v1
+    /// requirement shape when the gateway built one.
+    static func body(_ call: FacilitatorCall) -> [UInt8] {
+        let body = if call.payload.version == .v1, let v1 = call.requirementsV1 {
+            FacilitatorRequest.body(payload: call.payload, requirements: v1)
+        } else {
+            FacilitatorRequest.body(payload: call.payload, requirements: call.requirements)
+        }
+        return body.encoded()
+    }
+
+    /// A token name and a value without CR, LF or NUL (a header must not open another).
+    private static func isValid(_ header: (name: String, value: String)) -> Bool {
+        !header.name.isEmpty
+            && header.name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+            && !header.value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+    }
+}
