@@ -83,7 +83,7 @@ struct GatewayRunner {
                      ["limit": .int(Int64(openFiles)), "maxConnections": .int(Int64(config.server.maxConnections))])
         }
         let gateway: Gateway
-        do { gateway = try Gateway(config: config) } catch {
+        do { gateway = try Gateway(config: config, environment: environment) } catch {
             throw CommandFailure(error.description)
         }
         for listener in config.listeners {
