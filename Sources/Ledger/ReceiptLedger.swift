@@ -34,14 +34,20 @@ public final class ReceiptLedger: Sendable {
     /// Records how the settlement of an open receipt ended. `settling` may move to any outcome,
     /// `pending` to settled, failed or pending again; a final receipt is refused with
     /// `.receiptFinal` and left untouched. `delivered`: the paid response goes out now, so a
-    /// settled receipt is marked delivered in the same transaction.
+    /// settled receipt is marked delivered in the same transaction, together with its
+    /// `payment-identifier` record when there is one (so a retry arriving right after the
+    /// response already finds it).
     public func complete(receiptID: String, outcome: ReceiptOutcome, delivered: Bool = false,
+                         idempotency: IdempotencyEntry? = nil,
                          completion: @escaping @Sendable (Result<ReceiptSummary, LedgerError>) -> Void) {
         let clock = clock
         writer.submit({ database throws(LedgerError) in
             let now = clock.now()
             let summary = try ReceiptWrites.complete(receiptID, outcome, now: now, in: database)
-            if delivered, summary.status == .settled { _ = try ReceiptWrites.markDelivered(receiptID, now: now, in: database) }
+            if delivered, summary.status == .settled {
+                _ = try ReceiptWrites.markDelivered(receiptID, now: now, in: database)
+                if let idempotency { _ = try ReceiptWrites.recordIdempotency(idempotency, now: now, in: database) }
+            }
             return summary
         }, completion: completion)
     }

@@ -26,6 +26,8 @@ final class PaymentAttempt {
     /// the request was first answered): served once without settling again.
     var redelivery: Receipt?
     var outcome: String = "pending"
+    /// Whether this request still holds the in-flight claim on `paymentKey`.
+    var holdsClaim = true
 
     init(payment: PaymentPayload, option: PaymentOption, call: FacilitatorCall, paymentKey: String, payer: String,
          resourceURL: String, method: String, identifier: String?, startedNanos: UInt64) {

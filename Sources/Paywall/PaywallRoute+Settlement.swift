@@ -19,7 +19,9 @@ extension PaywallRoute {
         case refused(LocalResponse)
     }
 
-    func settle(_ attempt: PaymentAttempt, _ exchange: Exchange,
+    /// `response`: the buffered origin response (after-response mode), kept for a
+    /// `payment-identifier` retry; nil when the response streams after settlement.
+    func settle(_ attempt: PaymentAttempt, _ exchange: Exchange, response: BufferedResponse?,
                 then completion: @escaping (Exchange, SettleDecision) -> Void) {
         let bound = LoopBound((exchange, attempt, completion), loop: exchange.loop)
         services.ledger.begin(attempt.draft(route: name, requestID: exchange.requestID, settleMode: settleMode)) { result in
@@ -37,13 +39,13 @@ extension PaywallRoute {
                 case .success(.created(let summary)):
                     attempt.receiptID = summary.id
                     exchange.logFields.append(("receipt", summary.id))
-                    callFacilitator(attempt, exchange, receiptID: summary.id, then: completion)
+                    callFacilitator(attempt, exchange, receiptID: summary.id, response: response, then: completion)
                 }
             }
         }
     }
 
-    private func callFacilitator(_ attempt: PaymentAttempt, _ exchange: Exchange, receiptID: String,
+    private func callFacilitator(_ attempt: PaymentAttempt, _ exchange: Exchange, receiptID: String, response buffered: BufferedResponse?,
                                  then completion: @escaping (Exchange, SettleDecision) -> Void) {
         let facilitator = attempt.facilitator ?? ""
         let started = Clock.monotonicNanos()
@@ -52,7 +54,7 @@ extension PaywallRoute {
             switch outcome {
             case .settled(let response):
                 services.metrics.settlement(facilitator: facilitator, outcome: "settled", nanos: elapsed)
-                recordSettled(attempt, exchange, receiptID: receiptID, response: response, then: completion)
+                recordSettled(attempt, exchange, receiptID: receiptID, response: response, buffered: buffered, then: completion)
             case .rejected(let response):
                 services.metrics.settlement(facilitator: facilitator, outcome: response.errorReason ?? "rejected", nanos: elapsed)
                 attempt.outcome = "settle_failed"
@@ -77,7 +79,7 @@ extension PaywallRoute {
     /// Settled: split lines and the delivery mark go into the receipt's final write; the
     /// response is released once it is committed.
     private func recordSettled(_ attempt: PaymentAttempt, _ exchange: Exchange, receiptID: String, response: SettleResponse,
-                               then completion: @escaping (Exchange, SettleDecision) -> Void) {
+                               buffered: BufferedResponse?, then completion: @escaping (Exchange, SettleDecision) -> Void) {
         attempt.outcome = "settled"
         let lines = splitLines(attempt.option.amount, attempt)
         let outcome = ReceiptOutcome.settled(transaction: response.transaction ?? "", payer: response.payer ?? attempt.payer,
@@ -87,8 +89,11 @@ extension PaywallRoute {
                                              })
         services.metrics.revenue(route: name, network: attempt.option.network.caip2, asset: attempt.option.asset.address, lines: lines)
         if let transaction = response.transaction { exchange.logFields.append(("transaction", transaction)) }
-        write(receiptID, outcome, delivered: true, exchange) { exchange in
-            completion(exchange, .delivered(header: PaymentHeader.encodeSettleResponse(response)))
+        let header = PaymentHeader.encodeSettleResponse(response)
+        let record = idempotencyEntry(attempt, exchange, receiptID: receiptID, buffered: buffered,
+                                      receiptHeader: (attempt.responseHeaderName, header))
+        write(receiptID, outcome, delivered: true, idempotency: record, exchange) { exchange in
+            completion(exchange, .delivered(header: header))
         }
     }
 
@@ -105,10 +110,10 @@ extension PaywallRoute {
 
     /// Applies a receipt outcome and continues on the loop. A failed write is logged, not
     /// hidden from the operator, and does not undo what the facilitator did.
-    private func write(_ receiptID: String, _ outcome: ReceiptOutcome, delivered: Bool, _ exchange: Exchange,
-                       then: @escaping (Exchange) -> Void) {
+    private func write(_ receiptID: String, _ outcome: ReceiptOutcome, delivered: Bool, idempotency: IdempotencyEntry? = nil,
+                       _ exchange: Exchange, then: @escaping (Exchange) -> Void) {
         let bound = LoopBound((exchange, then), loop: exchange.loop)
-        services.ledger.complete(receiptID: receiptID, outcome: outcome, delivered: delivered) { result in
+        services.ledger.complete(receiptID: receiptID, outcome: outcome, delivered: delivered, idempotency: idempotency) { result in
             if case .failure(let error) = result {
                 log.error("receipt update failed", ["receipt": .string(receiptID), "error": .string(error.description)])
             }
@@ -120,11 +125,11 @@ extension PaywallRoute {
 
     /// Settles first, then streams the origin's response with the receipt header.
     func settleBeforeForwarding(_ attempt: PaymentAttempt, _ exchange: Exchange) {
-        settle(attempt, exchange) { exchange, decision in
+        settle(attempt, exchange, response: nil) { exchange, decision in
+            self.releaseClaim(attempt)
             switch decision {
             case .delivered(let header):
                 exchange.responseHeaders.append((attempt.responseHeaderName, header))
-                if attempt.identifier != nil { self.recordIdempotency(attempt, exchange, response: nil) }
                 exchange.proceed()
             case .refused(let response):
                 exchange.respond(response)
@@ -142,6 +147,7 @@ extension PaywallRoute {
         services.ledger.markDelivered(receiptID: receiptID) { result in
             bound.execute { [self] carried in
                 let (exchange, attempt, then) = carried
+                releaseClaim(attempt)
                 switch result {
                 case .success(true):
                     attempt.outcome = "redelivered"
@@ -155,18 +161,15 @@ extension PaywallRoute {
         }
     }
 
-    /// Keeps the answer for a `payment-identifier` retry (the body only when it was buffered).
-    func recordIdempotency(_ attempt: PaymentAttempt, _ exchange: Exchange, response: BufferedResponse?) {
-        guard let identifier = attempt.identifier else { return }
-        let headers = (response?.headers ?? []) + exchange.responseHeaders
-        let entry = IdempotencyEntry(paymentIdentifier: identifier, payloadHash: attempt.payloadHash, receiptID: attempt.receiptID,
-                                     statusCode: response?.status ?? 200, headers: headers.map { StoredHeader(name: $0.name, value: $0.value) },
-                                     body: response?.body)
-        services.ledger.recordIdempotency(entry) { result in
-            if case .failure(let error) = result {
-                log.warn("idempotency record not written", ["error": .string(error.description)])
-            }
-        }
+    /// The answer kept for a `payment-identifier` retry (its body only when it was buffered);
+    /// written with the settled receipt.
+    func idempotencyEntry(_ attempt: PaymentAttempt, _ exchange: Exchange, receiptID: String, buffered: BufferedResponse?,
+                          receiptHeader: (name: String, value: String)) -> IdempotencyEntry? {
+        guard let identifier = attempt.identifier else { return nil }
+        let headers = (buffered?.headers ?? []) + exchange.responseHeaders + [receiptHeader]
+        return IdempotencyEntry(paymentIdentifier: identifier, payloadHash: attempt.payloadHash, receiptID: receiptID,
+                                statusCode: buffered?.status ?? 200, headers: headers.map { StoredHeader(name: $0.name, value: $0.value) },
+                                body: buffered?.body)
     }
 
     /// The recorded answer for a retried `payment-identifier` with the same payment.

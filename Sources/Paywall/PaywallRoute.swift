@@ -212,7 +212,17 @@ public final class PaywallRoute: ExchangeHooks {
     }
 
     private func refuse(_ exchange: Exchange, _ response: LocalResponse) {
+        if let attempt = exchange.context as? PaymentAttempt { releaseClaim(attempt) }
         exchange.respond(response)
+    }
+
+    /// Gives up the in-flight claim once the outcome is durable, before the answer goes out:
+    /// a client retrying the instant it reads the answer (on another loop) must see the
+    /// ledger's verdict, not "in progress".
+    func releaseClaim(_ attempt: PaymentAttempt) {
+        guard attempt.holdsClaim else { return }
+        attempt.holdsClaim = false
+        services.replay.release(attempt.paymentKey)
     }
 
     // MARK: response and complete
@@ -234,14 +244,15 @@ public final class PaywallRoute: ExchangeHooks {
         if let receipt = attempt.redelivery {
             exchange.responseHeaders.append((attempt.responseHeaderName, receiptHeader(receipt, attempt)))
             return markDelivered(attempt, exchange) { exchange in
+                self.releaseClaim(attempt)
                 exchange.release()
             }
         }
-        settle(attempt, exchange) { exchange, outcome in
+        settle(attempt, exchange, response: response) { exchange, outcome in
+            self.releaseClaim(attempt)
             switch outcome {
             case .delivered(let header):
                 exchange.responseHeaders.append((attempt.responseHeaderName, header))
-                self.recordIdempotency(attempt, exchange, response: response)
                 exchange.release()
             case .refused(let replacement):
                 exchange.replace(replacement)
@@ -251,7 +262,7 @@ public final class PaywallRoute: ExchangeHooks {
 
     public func finished(_ exchange: Exchange, outcome: ExchangeOutcome) {
         guard let attempt = exchange.context as? PaymentAttempt else { return }
-        services.replay.release(attempt.paymentKey)
+        releaseClaim(attempt)
         exchange.logFields.append(("payment", attempt.outcome))
         if case .bufferLimitExceeded = outcome { services.metrics.notCharged(route: name, reason: "response_too_large") }
     }
