@@ -54,11 +54,11 @@ struct DevChainPayment: Sendable {
         case .valid(let recovered): payer = recovered
         }
         do {
-            if case .notEIP3009Token(let asset)? = tokenRefusal() { return invalid(.notEIP3009Token(asset: asset)) }
+            if let refusal = assetRefusal() { return invalid(refusal) }
             if try store.authorizationState(address: authorization.from, nonce: authorization.nonce) {
                 return invalid(.nonceUsed(nonce: authorization.nonce))
             }
-            if let refusal = tokenRefusal() { return invalid(refusal) }
+            if let refusal = domainRefusal() { return invalid(refusal) }
             let balance = try store.balance(of: authorization.from)
             if balance < authorization.value {
                 return invalid(.insufficientBalance(balance: balance, value: authorization.value))
@@ -69,21 +69,23 @@ struct DevChainPayment: Sendable {
         return .valid(payer: payer.checksummed)
     }
 
-    /// The checks on the token itself (no chain state needed): the asset is PUSD and the
-    /// requirement's EIP-712 domain is PUSD's.
-    func tokenRefusal() -> DevChainRefusal? {
-        let token = DevelopmentNetwork.asset
-        guard let asset = try? EthAddress(hex: requirements.asset), asset == (try? EthAddress(hex: token.address)) else {
-            return .notEIP3009Token(asset: requirements.asset)
-        }
+    /// The token contract: only PUSD implements EIP-3009 on this chain.
+    func assetRefusal() -> DevChainRefusal? {
+        (try? EthAddress(hex: requirements.asset)) == Self.token ? nil : .notEIP3009Token(asset: requirements.asset)
+    }
+
+    /// The requirement's EIP-712 name and version are the token's own (otherwise the payer
+    /// signed for a domain the token does not have).
+    func domainRefusal() -> DevChainRefusal? {
+        guard let domain = DevelopmentNetwork.asset.eip712 else { return nil }
         let name = requirements.extra?["name"]?.stringValue ?? ""
         let version = requirements.extra?["version"]?.stringValue ?? ""
-        if let domain = token.eip712, name != domain.name { return .tokenNameMismatch(requirement: name, token: domain.name) }
-        if let domain = token.eip712, version != domain.version {
-            return .tokenVersionMismatch(requirement: version, token: domain.version)
-        }
+        if name != domain.name { return .tokenNameMismatch(requirement: name, token: domain.name) }
+        if version != domain.version { return .tokenVersionMismatch(requirement: version, token: domain.version) }
         return nil
     }
+
+    private static let token = try! EthAddress(hex: DevelopmentNetwork.asset.address)
 
     // MARK: Outcomes
 

@@ -100,7 +100,7 @@ public final class HTTPFacilitator: Facilitator {
 
     /// `FacilitatorRequest.body` in the payment's version: v1 payments carry the v1
     /// requirement shape when the gateway built one.
-    static func body(_ call: FacilitatorCall) -> [UInt8] {
+    private static func body(_ call: FacilitatorCall) -> [UInt8] {
         let body = if call.payload.version == .v1, let v1 = call.requirementsV1 {
             FacilitatorRequest.body(payload: call.payload, requirements: v1)
         } else {
