@@ -45,6 +45,7 @@ public final class EmbeddedFacilitator: Facilitator {
         self.clock = clock
     }
 
+    /// Completes at once, on the calling thread.
     public func supported(completion: @escaping @Sendable (Result<SupportedResponse, FacilitatorError>) -> Void) {
         completion(.success(Self.supportedResponse))
     }

@@ -51,7 +51,8 @@ public final class HTTPFacilitator: Facilitator {
                                     keepAliveTimeout: Nanos.fromMillis(configuration.keepAliveTimeoutMs))
         self.client = client
         self.url = url
-        headers = [("Accept", "application/json")] + configuration.headers
+        let acceptConfigured = configuration.headers.contains { $0.name.lowercased() == "accept" }
+        headers = (acceptConfigured ? [] : [("Accept", "application/json")]) + configuration.headers
         verifyTimeout = Nanos.fromMillis(configuration.verifyTimeoutMs)
         settleTimeout = Nanos.fromMillis(configuration.settleTimeoutMs)
         maxResponseBytes = configuration.maxResponseBytes
@@ -109,10 +110,17 @@ public final class HTTPFacilitator: Facilitator {
         return body.encoded()
     }
 
-    /// A token name and a value without CR, LF or NUL (a header must not open another).
+    /// Headers every call sets itself (framing, body type, request id): configuring one would
+    /// send it twice.
+    public static let reservedHeaders: Set<String> = ["host", "content-length", "content-type", "transfer-encoding", "connection",
+                                               "x-request-id"]
+
+    /// A token name that is not reserved, and a value without CR, LF or NUL (a header must
+    /// not open another).
     private static func isValid(_ header: (name: String, value: String)) -> Bool {
         !header.name.isEmpty
             && header.name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+            && !reservedHeaders.contains(header.name.lowercased())
             && !header.value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
     }
 }

@@ -53,6 +53,8 @@ final class HTTPFacilitatorSetupTests: XCTestCase {
             (.init(name: "b", baseURL: "http://127.0.0.1:1", headers: [("Authorization", "Bearer x\r\nX-Evil: 1")]),
              "facilitator_invalid_header"),
             (.init(name: "c", baseURL: "http://127.0.0.1:1", headers: [("Bad Name", "v")]), "facilitator_invalid_header"),
+            (.init(name: "c2", baseURL: "http://127.0.0.1:1", headers: [("X-Request-ID", "fixed")]), "facilitator_invalid_header"),
+            (.init(name: "c3", baseURL: "http://127.0.0.1:1", headers: [("Content-Type", "text/plain")]), "facilitator_invalid_header"),
             (.init(name: "d", baseURL: "http://no-such-host.invalid/"), "facilitator_unresolvable"),
             (.init(name: "e", baseURL: "https://127.0.0.1:1/", caFile: "/nonexistent/ca.pem"), "facilitator_tls"),
         ]
