@@ -30,6 +30,22 @@ public final class HTTPFacilitator: Facilitator {
         for header in configuration.headers where !Self.isValid(header) {
             throw .invalidHeader(name: header.name)
         }
+        name = configuration.name
+        endpoint = try Self.endpoint(url, configuration)
+        self.client = client
+        self.url = url
+        let acceptConfigured = configuration.headers.contains { $0.name.lowercased() == "accept" }
+        headers = (acceptConfigured ? [] : [("Accept", "application/json")]) + configuration.headers
+        verifyTimeout = Nanos.fromMillis(configuration.verifyTimeoutMs)
+        settleTimeout = Nanos.fromMillis(configuration.settleTimeoutMs)
+        maxResponseBytes = configuration.maxResponseBytes
+    }
+
+    /// The resolved address and, for https, a verifying TLS context. The connect timeout is
+    /// capped by the call timeouts: the client arms an exchange's own deadline only once
+    /// connected, and no call may outlast its budget while still connecting.
+    private static func endpoint(_ url: FacilitatorURL, _ configuration: HTTPFacilitatorConfiguration)
+        throws(FacilitatorSetupError) -> UpstreamEndpoint {
         let address: SocketAddress
         do {
             address = try SocketAddress.resolve(host: url.host, port: url.port)
@@ -44,18 +60,11 @@ public final class HTTPFacilitator: Facilitator {
                 throw .tls(error)
             }
         }
-        name = configuration.name
-        endpoint = UpstreamEndpoint(name: "facilitator:" + configuration.name, address: address, authority: url.authority,
-                                    serverName: url.host, tls: tls, maxIdlePerLoop: configuration.maxIdlePerLoop,
-                                    connectTimeout: Nanos.fromMillis(configuration.connectTimeoutMs),
-                                    keepAliveTimeout: Nanos.fromMillis(configuration.keepAliveTimeoutMs))
-        self.client = client
-        self.url = url
-        let acceptConfigured = configuration.headers.contains { $0.name.lowercased() == "accept" }
-        headers = (acceptConfigured ? [] : [("Accept", "application/json")]) + configuration.headers
-        verifyTimeout = Nanos.fromMillis(configuration.verifyTimeoutMs)
-        settleTimeout = Nanos.fromMillis(configuration.settleTimeoutMs)
-        maxResponseBytes = configuration.maxResponseBytes
+        let connectTimeoutMs = min(configuration.connectTimeoutMs, configuration.verifyTimeoutMs, configuration.settleTimeoutMs)
+        return UpstreamEndpoint(name: "facilitator:" + configuration.name, address: address, authority: url.authority,
+                                serverName: url.host, tls: tls, maxIdlePerLoop: configuration.maxIdlePerLoop,
+                                connectTimeout: Nanos.fromMillis(connectTimeoutMs),
+                                keepAliveTimeout: Nanos.fromMillis(configuration.keepAliveTimeoutMs))
     }
 
     public func supported(completion: @escaping @Sendable (Result<SupportedResponse, FacilitatorError>) -> Void) {

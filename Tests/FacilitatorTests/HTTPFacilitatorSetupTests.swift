@@ -65,6 +65,18 @@ final class HTTPFacilitatorSetupTests: XCTestCase {
         }
     }
 
+    func testEndpointCarriesTheFacilitatorsHostAndTimeouts() throws {
+        let facilitator = try HTTPFacilitator(.init(name: "cdp", baseURL: "http://127.0.0.1:4021/platform", connectTimeoutMs: 3000,
+                                                    verifyTimeoutMs: 2000, settleTimeoutMs: 700, keepAliveTimeoutMs: 4000),
+                                              client: harness.client)
+        XCTAssertEqual(facilitator.name, "cdp")
+        XCTAssertEqual(facilitator.endpoint.authority, "127.0.0.1:4021")
+        XCTAssertEqual(facilitator.endpoint.address.port, 4021)
+        XCTAssertNil(facilitator.endpoint.tls)
+        XCTAssertEqual(facilitator.endpoint.connectTimeout, 700_000_000, "no call may outlast its budget while connecting")
+        XCTAssertEqual(facilitator.endpoint.keepAliveTimeout, 4_000_000_000)
+    }
+
     /// An HTTPS facilitator whose certificate comes from a private CA: trusted with `caFile`,
     /// refused (unreachable, nothing sent) against the system store.
     func testHTTPSVerifiesTheCertificateAgainstTheConfiguredCA() throws {
