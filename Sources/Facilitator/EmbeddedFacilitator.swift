@@ -12,7 +12,8 @@ import X402
 /// `ExactEVMVerifier`, plus the chain-state checks the reference makes by simulation (token,
 /// nonce unused, EIP-712 name and version, balance ≥ value). Only x402 v2 `exact` on
 /// `paygate:devnet` is served: the network has no v1 name, so no v1 kind is offered; other
-/// payments get `.unavailable(.unsupported)`.
+/// payments are verified as `.unavailable(.unsupported)` and settled as
+/// `.pending(facilitator_unsupported)` (nothing moved, and not this facilitator's to refuse).
 ///
 /// Settlement is idempotent per authorization: a payment whose authorization this chain
 /// already executed settles again to the original transaction (a retried or recovered
