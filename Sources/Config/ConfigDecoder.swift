@@ -25,6 +25,7 @@ struct ConfigDecoder {
         guard !routes.isEmpty else { throw object.invalid("routes", code: "no_routes", "at least one route is needed") }
         return GatewayConfig(
             file: file,
+            document: root.value,
             server: try decodeServer(object.optionalObject("server")),
             listeners: try decodeListeners(object.optionalArray("listeners")),
             admin: try decodeAdmin(object.optionalCursor("admin")),

@@ -29,7 +29,7 @@ public enum ConfigLoader {
     }
 
     /// The whole file (Glibc: the config module stays Foundation-free).
-    static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
+    public static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ConfigError(file: path, path: nil, code: "unreadable", message: "cannot open: " + String(cString: strerror(errno)))

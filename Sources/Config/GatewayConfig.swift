@@ -8,6 +8,8 @@ import X402
 /// reasons the file could have told (sockets and files it names are checked when opened).
 public struct GatewayConfig: Sendable {
     public var file: String
+    /// The file as parsed (before environment expansion), for `GET /admin/config`.
+    public var document: JSONValue
     public var server: ServerConfig
     public var listeners: [ListenerConfig]
     public var admin: AdminConfig

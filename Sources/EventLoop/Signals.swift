@@ -25,3 +25,20 @@ public enum Signals {
         return received
     }
 }
+
+/// Process limits a server wants raised.
+public enum ResourceLimits {
+    /// Raises the open-file limit to its hard maximum (each connection is a descriptor; the
+    /// usual soft default of 1024 would cap connections far below `maxConnections`). Returns
+    /// the new soft limit.
+    @discardableResult
+    public static func raiseOpenFiles() -> UInt64 {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return UInt64(limit.rlim_cur)
+    }
+}

@@ -25,9 +25,10 @@ struct DevChainPayment: Sendable {
 
     static func prepare(_ call: FacilitatorCall, now: UInt64) -> Preparation {
         let requirements = call.requirements
-        guard call.payload.version == .v2, requirements.scheme == EmbeddedFacilitator.scheme,
-              requirements.network == DevelopmentNetwork.network else {
-            return .unsupported("the embedded facilitator serves x402 v2 exact on \(DevelopmentNetwork.network) only, "
+        // v1 payments are checked against the same requirement (v1's maxAmountRequired is the
+        // v2 amount; the verifier requires the value to equal it either way).
+        guard requirements.scheme == EmbeddedFacilitator.scheme, requirements.network == DevelopmentNetwork.network else {
+            return .unsupported("the embedded facilitator serves exact on \(DevelopmentNetwork.network) only, "
                                 + "not v\(call.payload.version.rawValue) \(requirements.scheme) on \(requirements.network)")
         }
         guard let authorization = call.payload.exactEVM?.authorization else {

@@ -35,6 +35,7 @@ public final class EmbeddedFacilitator: Facilitator {
     /// What it serves, as `GET /supported` would say it.
     public static let supportedResponse = SupportedResponse(kinds: [
         SupportedKind(x402Version: X402Version.v2.rawValue, scheme: scheme, network: DevelopmentNetwork.network.caip2),
+        SupportedKind(x402Version: X402Version.v1.rawValue, scheme: scheme, network: DevelopmentNetwork.network.v1Name ?? ""),
     ])
 
     /// `clock` gives Unix seconds (the validity window is checked against it).

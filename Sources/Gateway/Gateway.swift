@@ -1,6 +1,7 @@
 import Config
 import EventLoop
 import Log
+import Paywall
 import Proxy
 import Synchronization
 import Upstream
@@ -12,36 +13,51 @@ import Upstream
 /// anything in the new file is wrong the old configuration stays. `drain` stops accepting and
 /// waits for requests in flight.
 ///
-/// `@unchecked Sendable`: mutable state (`config`, `builder`) is only touched under `reloadLock`.
+/// `@unchecked Sendable`: mutable state (`current`, `builder`) is only touched under
+/// `reloadLock`; counters are atomics.
 public final class Gateway: @unchecked Sendable {
     public let group: EventLoopGroup
     public let proxy: ProxyServer
+    let workers: WorkerPool
+    let payments: PaymentRuntime?
     private let reloadLock = Mutex(())
-    private var config: GatewayConfig
+    private var current: GatewayConfig
     private let builder = RuntimeBuilder()
     private let state = Atomic<Int>(GatewayState.starting.rawValue)
+    private let reloadsSucceeded = Atomic<UInt64>(0)
+    private let reloadsFailed = Atomic<UInt64>(0)
+    private let adminToken: [UInt8]?
+    /// The environment `${VAR}` references resolve against (kept for reloads).
+    let environment: [String: String]
     public let startedAt = Clock.wallMillis()
 
     enum GatewayState: Int { case starting, ready, draining }
 
-    public init(config: GatewayConfig) throws(GatewayError) {
-        self.config = config
-        let settings = builder.settings(config.server)
-        let table = RouteTable(routes: try Self.routes(config, builder: builder), settings: settings)
+    public init(config: GatewayConfig, environment: [String: String] = [:]) throws(GatewayError) {
+        current = config
+        self.environment = environment
+        adminToken = try Self.adminToken(config.admin, environment: environment)
         group = EventLoopGroup(threads: config.server.workers == 0 ? EventLoopGroup.coreCount : config.server.workers)
-        let sink: AccessLogSink?
+        workers = WorkerPool(threads: max(2, EventLoopGroup.coreCount))
         do {
-            sink = try Self.accessLogSink(config.logging.accessLog)
+            payments = try PaymentRuntime.build(config, group: group, workers: workers)
+            let settings = builder.settings(config.server)
+            let table = RouteTable(routes: try Self.routes(config, builder: builder, payments: payments), settings: settings)
+            proxy = ProxyServer(group: group, table: table, accessLog: try Self.accessLogSink(config.logging.accessLog))
         } catch {
             group.shutdown()
+            workers.shutdown()
             throw error
         }
-        proxy = ProxyServer(group: group, table: table, accessLog: sink)
         do {
-            try openListeners(config, settings: settings)
+            try openListeners(config, settings: builder.settings(config.server))
         } catch {
-            group.shutdown()
+            shutdown()
             throw error
+        }
+        if let payments {
+            payments.recovery.update(routes: proxy.table.routes.compactMap { $0.hooks as? PaywallRoute })
+            payments.recovery.start()
         }
         state.store(GatewayState.ready.rawValue, ordering: .releasing)
     }
@@ -51,15 +67,24 @@ public final class Gateway: @unchecked Sendable {
     /// Address a named listener is bound to ("admin" for the admin listener).
     public func address(of listener: String) -> SocketAddress? { proxy.address(of: listener) }
 
+    public var config: GatewayConfig { reloadLock.withLock { _ in current } }
+
     // MARK: Building
 
-    static func routes(_ config: GatewayConfig, builder: RuntimeBuilder) throws(GatewayError) -> [Route] {
+    static func routes(_ config: GatewayConfig, builder: RuntimeBuilder, payments: PaymentRuntime?) throws(GatewayError) -> [Route] {
         var routes: [Route] = []
         for route in config.routes {
             guard let upstream = config.upstream(named: route.upstream) else {
                 throw GatewayError(code: "unknown_upstream", message: "route \(route.name): no upstream \(route.upstream)")
             }
-            routes.append(try builder.route(route, upstream: upstream, hooks: nil))
+            var hooks: (any ExchangeHooks)?
+            if let pricing = route.pricing {
+                guard let payments else {
+                    throw GatewayError(code: "restart_required", message: "route \(route.name): the first priced route needs a restart (no ledger open)")
+                }
+                hooks = payments.hooks(for: route, pricing: pricing, config: config)
+            }
+            routes.append(try builder.route(route, upstream: upstream, hooks: hooks))
         }
         return routes
     }
@@ -73,6 +98,23 @@ public final class Gateway: @unchecked Sendable {
                 throw GatewayError(code: "access_log", message: "access log \(setting): \(error)")
             }
         }
+    }
+
+    /// The admin bearer token, if one is configured (required off loopback: the config loader
+    /// already refused a non-loopback admin address without a token source).
+    static func adminToken(_ admin: AdminConfig, environment: [String: String]) throws(GatewayError) -> [UInt8]? {
+        var token: String?
+        if let name = admin.tokenEnv, let value = environment[name], !value.isEmpty { token = value }
+        if let path = admin.tokenFile {
+            guard let text = try? ConfigLoader.readFile(path) else {
+                throw GatewayError(code: "admin_token", message: "admin token file \(path) cannot be read")
+            }
+            token = String(decoding: text, as: UTF8.self).trimmingWhitespace()
+        }
+        if let address = admin.address, !address.hasPrefix("127.") && !address.hasPrefix("[::1]") && (token ?? "").isEmpty {
+            throw GatewayError(code: "admin_token", message: "the admin listener on \(address) needs a token, and none is set")
+        }
+        return token.map { Array($0.utf8) }
     }
 
     private func openListeners(_ config: GatewayConfig, settings: ProxySettings) throws(GatewayError) {
@@ -107,18 +149,30 @@ public final class Gateway: @unchecked Sendable {
         }
     }
 
+    var adminTokenBytes: [UInt8]? { adminToken }
+    var routeSlots: RouteSlots { builder.slots }
+    var reloadCounts: (succeeded: UInt64, failed: UInt64) {
+        (reloadsSucceeded.load(ordering: .relaxed), reloadsFailed.load(ordering: .relaxed))
+    }
+
     // MARK: Reload and drain
 
-    /// Loads `path` again and swaps the new configuration in. Listeners are kept (changing them
-    /// needs a restart); everything else — routes, upstreams, prices, limits — changes at once
-    /// for new requests.
+    /// Loads `path` again and swaps the new configuration in. Listeners, the ledger file and
+    /// facilitator definitions are kept (changing them needs a restart); routes, upstreams,
+    /// prices, splits, limits and policy change at once for new requests.
     public func reload(path: String, environment: [String: String]) -> Result<Int, GatewayError> {
-        reloadLock.withLock { _ in
+        let result = reloadLock.withLock { _ -> Result<Int, GatewayError> in
             do {
                 let next = try ConfigLoader.load(path: path, environment: environment)
-                let table = RouteTable(routes: try Self.routes(next, builder: builder), settings: builder.settings(next.server))
+                if let payments, let refusal = payments.accepts(next) {
+                    throw GatewayError(code: "restart_required", message: refusal)
+                }
+                let table = RouteTable(routes: try Self.routes(next, builder: builder, payments: payments),
+                                       settings: builder.settings(next.server))
+                payments?.refreshSupported()
                 proxy.reload(table)
-                config = next
+                payments?.recovery.update(routes: table.routes.compactMap { $0.hooks as? PaywallRoute })
+                current = next
                 return .success(table.routes.count)
             } catch let error as ConfigError {
                 return .failure(GatewayError(code: error.code, message: error.description))
@@ -128,9 +182,14 @@ public final class Gateway: @unchecked Sendable {
                 return .failure(GatewayError(code: "reload_failed", message: "\(error)"))
             }
         }
+        switch result {
+        case .success: reloadsSucceeded.add(1, ordering: .relaxed)
+        case .failure: reloadsFailed.add(1, ordering: .relaxed)
+        }
+        return result
     }
 
-    public var drainTimeoutMs: Int { reloadLock.withLock { _ in config.server.drainTimeoutMs } }
+    public var drainTimeoutMs: Int { reloadLock.withLock { _ in current.server.drainTimeoutMs } }
 
     /// Stops accepting and waits for in-flight requests (up to the configured deadline).
     public func drain() -> Bool {
@@ -138,7 +197,16 @@ public final class Gateway: @unchecked Sendable {
         return proxy.drain(timeoutNanos: Nanos.fromMillis(drainTimeoutMs))
     }
 
+    /// Stops the loops, then commits and closes the ledger.
     public func shutdown() {
         group.shutdown()
+        payments?.close()
+        workers.shutdown()
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        String(drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
     }
 }

@@ -4,7 +4,8 @@
 /// `go/mechanisms/evm/v1/network.go` (`NetworkChainIDs`, identical to the TS
 /// `EVM_NETWORK_CHAIN_ID_MAP`), Solana names from `typescript/packages/mechanisms/svm/src/constants.ts`
 /// (`V1_TO_V2_NETWORK_MAP`). Arbitrum and the other newer chains never had v1 names; they
-/// exist only as CAIP-2.
+/// exist only as CAIP-2. paygate's own development network has the v1 name `paygate-devnet`
+/// so v1 clients can be tried against it too.
 enum NetworkNames {
     static let table: [(name: String, network: Network)] = [
         ("ethereum", .eip155(1)),
@@ -31,6 +32,7 @@ enum NetworkNames {
         ("solana", .solana),
         ("solana-devnet", .solanaDevnet),
         ("solana-testnet", .solanaTestnet),
+        ("paygate-devnet", try! Network(caip2: "paygate:devnet")),
     ]
 
     static let byV1Name: [String: Network] = Dictionary(uniqueKeysWithValues: table.map { ($0.name, $0.network) })

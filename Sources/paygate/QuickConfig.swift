@@ -1,4 +1,5 @@
 import Config
+import Gateway
 
 /// The config `paygate proxy` runs with: one upstream, one catch-all route, built through the
 /// same loader as a file so it gets the same validation.
@@ -15,7 +16,7 @@ enum QuickConfig {
         }
         json += "}"
         do {
-            return try ConfigLoader.parse(Array(json.utf8), file: "command line", environment: [:])
+            return try ConfigLoader.parse(Array(json.utf8), file: QuickConfigSource.name, environment: [:])
         } catch {
             throw UsageError(message: error.message, command: command)
         }

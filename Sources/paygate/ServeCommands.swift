@@ -77,8 +77,13 @@ struct GatewayRunner {
 
     func run() throws {
         log.level = LogLevel(name: config.logging.level) ?? .info
+        let openFiles = ResourceLimits.raiseOpenFiles()
+        if openFiles < UInt64(config.server.maxConnections) * 2 {
+            log.warn("open-file limit is below twice server.maxConnections (each proxied request holds two sockets)",
+                     ["limit": .int(Int64(openFiles)), "maxConnections": .int(Int64(config.server.maxConnections))])
+        }
         let gateway: Gateway
-        do { gateway = try Gateway(config: config) } catch {
+        do { gateway = try Gateway(config: config, environment: environment) } catch {
             throw CommandFailure(error.description)
         }
         for listener in config.listeners {

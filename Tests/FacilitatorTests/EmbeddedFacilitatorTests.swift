@@ -48,9 +48,10 @@ final class EmbeddedFacilitatorTests: XCTestCase {
         return Payments.call(payment, requirement)
     }
 
-    func testSupportedListsOnlyV2ExactOnTheDevelopmentNetwork() {
+    func testSupportedListsExactOnTheDevelopmentNetworkOnly() {
         guard case .success(let supported)? = harness.supported(facilitator) else { return XCTFail("supported") }
-        XCTAssertEqual(supported.kinds, [SupportedKind(x402Version: 2, scheme: "exact", network: "paygate:devnet")])
+        XCTAssertEqual(supported.kinds, [SupportedKind(x402Version: 2, scheme: "exact", network: "paygate:devnet"),
+                                         SupportedKind(x402Version: 1, scheme: "exact", network: "paygate-devnet")])
     }
 
     func testVerifySettleAndIdempotentReplay() throws {

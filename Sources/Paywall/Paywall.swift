@@ -1,1 +1,0 @@
-// Paywall: see docs/ARCHITECTURE.md for what this module owns.

@@ -1,0 +1,287 @@
+import Crypto
+import Foundation
+import JSON
+import Ledger
+import Money
+import TestSupport
+import X402
+import Synchronization
+import XCTest
+
+/// The x402 flow through a real `paygate serve` with the embedded facilitator (development
+/// network), a real origin process and real SQLite files: challenges, payment, settlement,
+/// receipts and splits, replay protection, no charge for failed responses.
+final class PaymentTests: XCTestCase {
+    var origin: Origin!
+    var scratch: ScratchDirectory!
+    var gateway: ChildProcess!
+    var port: UInt16 = 0
+    var admin: UInt16 = 0
+    let payer = try! PrivateKey.random()
+    let payTo = "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69"
+
+    override func setUpWithError() throws {
+        origin = try Origin()
+        scratch = try ScratchDirectory()
+        port = freePort()
+        admin = freePort()
+        // Fund the payer on the development chain before the gateway opens it.
+        let chain = try DevChainStore(path: scratch.file("devnet.sqlite").path)
+        let address = payer.address.checksummed
+        _ = try awaitStore { chain.mint(address: address, amount: TokenAmount(units: 1_000_000), completion: $0) }
+        chain.close()
+        let config = """
+        {"listeners": [{"name": "public", "address": "127.0.0.1:\(port)"}],
+         "admin": {"address": "127.0.0.1:\(admin)"},
+         "server": {"workers": 2},
+         "upstreams": {"origin": {"url": "http://127.0.0.1:\(origin.port)"}},
+         "facilitators": {"dev": {"type": "embedded", "database": "\(scratch.file("devnet.sqlite").path)"}},
+         "splits": {"three": [{"name": "platform", "address": "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf", "bps": 3333},
+                              {"name": "seller", "address": "0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF", "bps": 3333},
+                              {"name": "author", "address": "\(payTo)", "bps": 3334}]},
+         "payments": {"network": "paygate:devnet", "payTo": "\(payTo)", "split": "three"},
+         "ledger": {"path": "\(scratch.file("ledger.sqlite").path)"},
+         "routes": [
+           {"name": "free", "path": "/conn", "upstream": "origin"},
+           {"name": "echo", "path": "/echo/*", "upstream": "origin", "price": "$0.001", "description": "echo", "mimeType": "application/json"},
+           {"name": "status", "path": "/status/*", "upstream": "origin", "price": "$0.001"},
+           {"name": "big", "path": "/bytes/*", "upstream": "origin", "price": "$0.001", "maxBufferBytes": 1000},
+           {"name": "stream", "path": "/sse/*", "upstream": "origin", "price": "$0.002", "settle": "before-forward"}
+         ]}
+        """
+        let path = try scratch.write("gateway.json", config)
+        gateway = try ChildProcess(paygateBinary, ["serve", "--config", path])
+        XCTAssertTrue(gateway.waitFor("\"msg\":\"listening\""), gateway.stderr)
+    }
+
+    override func tearDown() {
+        gateway?.signal(SIGTERM)
+        _ = gateway?.waitForExit(timeout: 10)
+        gateway?.stop()
+        origin?.stop()
+    }
+
+    // MARK: Helpers
+
+    private func send(_ text: String) throws -> RawResponse {
+        let client = try RawClient(port: port)
+        client.send(text)
+        return try XCTUnwrap(client.readResponse())
+    }
+
+    private func challenge(_ target: String) throws -> PaymentRequired {
+        let response = try send(request("GET", target))
+        XCTAssertEqual(response.status, 402)
+        return try PaymentHeader.decodePaymentRequired(try XCTUnwrap(response.header("payment-required")))
+    }
+
+    /// A fresh signed payment for the first option of `target`'s challenge.
+    private func payment(for target: String, extensions: JSONObject? = nil, key: PrivateKey? = nil) throws -> String {
+        let required = try challenge(target)
+        let payload = try ExactEVMSigner.sign(required.accepts[0], resource: required.resource, extensions: extensions, key: key ?? payer,
+                                              now: UInt64(Date().timeIntervalSince1970), chainId: DevelopmentNetwork.chainId)
+        return PaymentHeader.encode(payload)
+    }
+
+    private func paid(_ target: String, header: String) throws -> RawResponse {
+        try send(request("GET", target, headers: ["PAYMENT-SIGNATURE: \(header)"]))
+    }
+
+    private func ledger() throws -> ReceiptReader { try ReceiptReader(path: scratch.file("ledger.sqlite").path) }
+
+    private func balance(_ address: String) throws -> TokenAmount {
+        let chain = try DevChainStore(path: scratch.file("devnet.sqlite").path)
+        defer { chain.close() }
+        return try chain.balance(of: address)
+    }
+
+    // MARK: Tests
+
+    func testUnpaidRequestGetsAChallengeInEveryShape() throws {
+        let response = try send(request("GET", "/echo/a?x=1", headers: ["X-Forwarded-Proto: https"]))
+        XCTAssertEqual(response.status, 402)
+        XCTAssertEqual(response.header("cache-control"), "no-store")
+        XCTAssertTrue(response.header("access-control-expose-headers")?.contains("PAYMENT-RESPONSE") ?? false)
+        let required = try PaymentHeader.decodePaymentRequired(try XCTUnwrap(response.header("payment-required")))
+        XCTAssertEqual(required.resource.url, "http://test.local/echo/a?x=1", "an untrusted peer's X-Forwarded-Proto is ignored")
+        XCTAssertEqual(required.accepts.count, 1)
+        XCTAssertEqual(required.accepts[0].amount, TokenAmount(units: 1000))
+        XCTAssertEqual(required.accepts[0].network, DevelopmentNetwork.network)
+        XCTAssertEqual(required.accepts[0].payTo, payTo)
+        XCTAssertEqual(required.accepts[0].extra?["name"], .string("Paygate Dev USD"))
+        // The body is the v1 shape, so v1 clients can pay too.
+        let body = try JSONParser.parse(Array(response.body))
+        XCTAssertEqual(body["x402Version"], .integer(1))
+        XCTAssertEqual(body["accepts"]?.arrayValue?.first?["maxAmountRequired"], .string("1000"))
+
+        let browser = try send(request("GET", "/echo/a", headers: ["Accept: text/html,*/*", "User-Agent: Mozilla/5.0 (X11)"]))
+        XCTAssertEqual(browser.status, 402)
+        XCTAssertTrue(browser.header("content-type")?.hasPrefix("text/html") ?? false)
+        XCTAssertNotNil(browser.header("payment-required"), "the HTML paywall still carries the challenge header")
+        let page = String(decoding: browser.body, as: UTF8.self)
+        XCTAssertTrue(page.contains("0.001 Paygate Dev USD") && page.contains(payTo) && page.contains("paygate:devnet"), page)
+
+        let preflight = try send(request("OPTIONS", "/echo/a", headers: ["Origin: https://app.example", "Access-Control-Request-Method: GET",
+                                                                         "Access-Control-Request-Headers: payment-signature"]))
+        XCTAssertEqual(preflight.status, 204)
+        XCTAssertTrue(preflight.header("access-control-allow-headers")?.contains("PAYMENT-SIGNATURE") ?? false)
+
+        XCTAssertEqual(try send(request("GET", "/conn")).status, 200, "free routes stay free")
+        let garbage = try send(request("GET", "/echo/a", headers: ["PAYMENT-SIGNATURE: not-base64!"]))
+        XCTAssertEqual(garbage.status, 402, "an undecodable payment is treated like a missing one")
+    }
+
+    func testPaidRequestSettlesAndRecordsAReceiptWithExactSplits() throws {
+        let header = try payment(for: "/echo/x")
+        let response = try paid("/echo/x", header: header)
+        XCTAssertEqual(response.status, 200, String(decoding: response.body, as: UTF8.self))
+        XCTAssertEqual(response.json["target"] as? String, "/echo/x")
+        let settled = try PaymentHeader.decodeSettleResponse(try XCTUnwrap(response.header("payment-response")))
+        XCTAssertTrue(settled.success)
+        let transaction = try XCTUnwrap(settled.transaction)
+        XCTAssertTrue(transaction.hasPrefix("0x"))
+
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000 - 1000))
+        XCTAssertEqual(try balance(payTo), TokenAmount(units: 1000))
+        let receipts = try ledger().receipts(filter: ReceiptFilter()).receipts
+        XCTAssertEqual(receipts.count, 1)
+        let receipt = receipts[0]
+        XCTAssertEqual(receipt.status, .settled)
+        XCTAssertEqual(receipt.transaction, transaction)
+        XCTAssertEqual(receipt.route, "echo")
+        XCTAssertEqual(receipt.amount, TokenAmount(units: 1000))
+        XCTAssertEqual(receipt.payer.lowercased(), payer.address.lowercaseHex)
+        XCTAssertEqual(receipt.resource, "http://test.local/echo/x")
+        XCTAssertNotNil(receipt.deliveredAtMs)
+        // 3333/3333/3334 bps of 1000 units: 333.3, 333.3, 333.4 → the one leftover unit goes to
+        // the largest remainder (author).
+        XCTAssertEqual(receipt.lines.map(\.recipient), ["platform", "seller", "author"])
+        XCTAssertEqual(receipt.lines.map(\.amount.units), [333, 333, 334])
+        XCTAssertEqual(receipt.lines.map(\.amount).checkedSum(), receipt.amount)
+
+        let replay = try paid("/echo/x", header: header)
+        XCTAssertEqual(replay.status, 402, "one authorization buys one response")
+        XCTAssertEqual(try PaymentHeader.decodePaymentRequired(try XCTUnwrap(replay.header("payment-required"))).error, "payment_already_used")
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000 - 1000))
+    }
+
+    func testConcurrentCopiesOfOnePaymentBuyOneResponse() throws {
+        let header = try payment(for: "/echo/race")
+        let statuses = Mutex<[Int]>([])
+        let port = self.port
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let client = try? RawClient(port: port)
+            client?.send(request("GET", "/echo/race", headers: ["PAYMENT-SIGNATURE: \(header)"]))
+            let status = client?.readResponse()?.status ?? -1
+            statuses.withLock { $0.append(status) }
+        }
+        let all = statuses.withLock { $0 }
+        XCTAssertEqual(all.filter { $0 == 200 }.count, 1, "\(all)")
+        XCTAssertTrue(all.allSatisfy { [200, 402, 409].contains($0) }, "\(all)")
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000 - 1000))
+        XCTAssertEqual(try ledger().counts()[.settled], 1)
+    }
+
+    func testOriginErrorsAreNotCharged() throws {
+        let header = try payment(for: "/status/500")
+        let response = try paid("/status/500", header: header)
+        XCTAssertEqual(response.status, 500)
+        XCTAssertNil(response.header("payment-response"))
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000))
+        XCTAssertEqual(try ledger().counts()[.settled], 0)
+        // The authorization was never settled, so it still pays for a good response.
+        let ok = try paid("/status/200", header: try payment(for: "/status/200"))
+        XCTAssertEqual(ok.status, 200)
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000 - 1000))
+    }
+
+    func testResponsesTooLargeToHoldAreNotChargedAndNotDelivered() throws {
+        let response = try paid("/bytes/5000", header: try payment(for: "/bytes/5000"))
+        XCTAssertEqual(response.status, 502)
+        XCTAssertEqual(response.json["code"] as? String, "response_too_large_to_settle")
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000))
+    }
+
+    func testSettleBeforeForwardStreamsWithTheReceiptHeader() throws {
+        let response = try paid("/sse/2/50", header: try payment(for: "/sse/2/50"))
+        XCTAssertEqual(response.status, 200)
+        XCTAssertTrue(try PaymentHeader.decodeSettleResponse(try XCTUnwrap(response.header("payment-response"))).success)
+        XCTAssertTrue(String(decoding: response.body, as: UTF8.self).contains("event 1"))
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000 - 2000))
+    }
+
+    func testInvalidPaymentsAreRefusedWithTheReferenceReason() throws {
+        let poor = try PrivateKey.random()
+        let response = try paid("/echo/p", header: try payment(for: "/echo/p", key: poor))
+        XCTAssertEqual(response.status, 402)
+        let required = try PaymentHeader.decodePaymentRequired(try XCTUnwrap(response.header("payment-required")))
+        XCTAssertEqual(required.error, "invalid_exact_evm_insufficient_balance")
+
+        // A payment signed for another route's price does not match this one.
+        let other = try paid("/sse/1/1", header: try payment(for: "/echo/q"))
+        XCTAssertEqual(other.status, 402)
+        XCTAssertEqual(try PaymentHeader.decodePaymentRequired(try XCTUnwrap(other.header("payment-required"))).error,
+                       "No matching payment requirements")
+    }
+
+    func testV1ClientsPayWithXPayment() throws {
+        let response = try send(request("GET", "/echo/v1"))
+        let body = try JSONParser.parse(Array(response.body))
+        let requirement = try PaymentRequirementsV1(json: JSONCursor(try XCTUnwrap(body["accepts"]?.arrayValue?.first)))
+        let payload = try ExactEVMSigner.sign(requirement, key: payer, now: UInt64(Date().timeIntervalSince1970), chainId: DevelopmentNetwork.chainId)
+        let paid = try send(request("GET", "/echo/v1", headers: ["X-PAYMENT: \(PaymentHeader.encode(payload))"]))
+        XCTAssertEqual(paid.status, 200, String(decoding: paid.body, as: UTF8.self))
+        XCTAssertNotNil(paid.header("x-payment-response"))
+        XCTAssertNil(paid.header("payment-response"))
+    }
+
+    func testPaymentIdentifierReplaysTheRecordedAnswer() throws {
+        let id = "pay_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        var extensions = JSONObject()
+        extensions[PaymentIdentifier.extensionKey] = ["info": ["required": false, "id": .string(id)]]
+        let header = try payment(for: "/echo/i", extensions: extensions)
+        let first = try paid("/echo/i", header: header)
+        XCTAssertEqual(first.status, 200)
+        let again = try paid("/echo/i", header: header)
+        XCTAssertEqual(again.status, 200, "the same id and payment get the recorded answer, not a second charge")
+        XCTAssertEqual(again.header("x-paygate-replayed"), "true")
+        XCTAssertEqual(again.body, first.body)
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000 - 1000))
+
+        let conflicting = try paid("/echo/i", header: try payment(for: "/echo/i", extensions: extensions))
+        XCTAssertEqual(conflicting.status, 409)
+        XCTAssertEqual(conflicting.json["code"] as? String, "payment_identifier_conflict")
+    }
+
+    func testAdminAPIAndMetricsSeeThePayment() throws {
+        XCTAssertEqual(try paid("/echo/m", header: try payment(for: "/echo/m")).status, 200)
+        let receipts = try RawClient(port: admin)
+        receipts.send(request("GET", "/admin/receipts?route=echo"))
+        let page = try XCTUnwrap(receipts.readResponse())
+        XCTAssertEqual(page.status, 200)
+        let list = try XCTUnwrap(page.json["receipts"] as? [[String: Any]])
+        XCTAssertEqual(list.count, 1)
+        XCTAssertEqual(list[0]["amount"] as? String, "1000")
+        receipts.send(request("GET", "/admin/revenue?groupBy=recipient"))
+        let revenue = try XCTUnwrap(receipts.readResponse())
+        let totals = try XCTUnwrap(revenue.json["totals"] as? [[String: Any]])
+        XCTAssertEqual(Set(totals.compactMap { $0["amount"] as? String }), ["333", "334"])
+        receipts.send(request("GET", "/metrics"))
+        let metrics = String(decoding: try XCTUnwrap(receipts.readResponse()).body, as: UTF8.self)
+        XCTAssertTrue(metrics.contains("paygate_payment_settlements_total{facilitator=\"dev\",result=\"settled\"} 1"), metrics)
+        XCTAssertTrue(metrics.contains("paygate_revenue_atomic_total{route=\"echo\""), metrics)
+        XCTAssertTrue(metrics.contains("paygate_payment_challenges_total{route=\"echo\"}"), metrics)
+    }
+}
+
+/// Blocks until a ledger/dev-chain call completes (test setup only).
+func awaitStore<T: Sendable, E: Error>(_ start: (@escaping @Sendable (Result<T, E>) -> Void) -> Void) throws -> T {
+    let box = Mutex<Result<T, E>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    start { result in
+        box.withLock { $0 = result }
+        done.signal()
+    }
+    _ = done.wait(timeout: .now() + 30)
+    return try XCTUnwrap(box.withLock { $0 }).get()
+}

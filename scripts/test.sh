@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds paygate and runs every test: unit, integration (real sockets, SQLite files, OpenSSL,
+# origin processes) and interop with the official x402 Python SDK. Installs what is missing:
+# Debian packages (apt-get) and a Python virtualenv with pinned PyPI packages.
+#   scripts/test.sh            # everything (what CI runs)
+#   scripts/test.sh --filter X # swift test filter, for local work
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The official x402 SDK and its local chain, for the interop tests (pinned in the fixtures).
+venv="${PAYGATE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/paygate-test-venv}"
+requirements="Tests/Fixtures/x402/requirements.txt"
+stamp="$venv/.requirements.sha256"
+wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  echo "== creating the Python test environment in $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q -r "$requirements"
+  echo "$wanted" > "$stamp"
+fi
+export PAYGATE_PYTHON="$venv/bin/python"
+
+echo "== building"
+swift build --build-tests
+echo "== testing"
+swift test --skip-build "$@"
