@@ -14,13 +14,22 @@ struct DevChainPayment: Sendable {
     let check: ExactEVMPreparedCheck
     let authorization: EIP3009Authorization
     let requirements: PaymentRequirements
+    /// The network as the payment's x402 version names it in answers.
+    let network: String
 
     /// What the cheap checks decided.
     enum Preparation: Sendable {
         case ready(DevChainPayment)
-        case refused(DevChainRefusal, payer: String?)
-        /// Not a (v2, exact, paygate:devnet) payment: another facilitator's business.
+        case refused(DevChainRefusal, payer: String?, network: String)
+        /// Not an exact payment on paygate:devnet: another facilitator's business.
         case unsupported(String)
+    }
+
+    /// `paygate:devnet` for v2, its v1 name `paygate-devnet` for v1 (v1 answers name networks
+    /// the v1 way).
+    static func networkName(_ version: X402Version) -> String {
+        let network = DevelopmentNetwork.network
+        return version == .v1 ? network.v1Name ?? network.caip2 : network.caip2
     }
 
     static func prepare(_ call: FacilitatorCall, now: UInt64) -> Preparation {
@@ -31,14 +40,15 @@ struct DevChainPayment: Sendable {
             return .unsupported("the embedded facilitator serves exact on \(DevelopmentNetwork.network) only, "
                                 + "not v\(call.payload.version.rawValue) \(requirements.scheme) on \(requirements.network)")
         }
+        let network = networkName(call.payload.version)
         guard let authorization = call.payload.exactEVM?.authorization else {
-            return .refused(.payment(.unsupportedPayloadType), payer: nil)
+            return .refused(.payment(.unsupportedPayloadType), payer: nil, network: network)
         }
         switch ExactEVMVerifier.prepare(call.payload, against: requirements, now: now, chainId: DevelopmentNetwork.chainId) {
         case .failure(let invalid):
-            return .refused(.payment(invalid), payer: authorization.from)
+            return .refused(.payment(invalid), payer: authorization.from, network: network)
         case .success(let check):
-            return .ready(DevChainPayment(check: check, authorization: authorization, requirements: requirements))
+            return .ready(DevChainPayment(check: check, authorization: authorization, requirements: requirements, network: network))
         }
     }
 
@@ -92,22 +102,23 @@ struct DevChainPayment: Sendable {
 
     func invalid(_ refusal: DevChainRefusal) -> VerifyOutcome { refusal.verifyOutcome(payer: authorization.from) }
 
-    func rejected(_ refusal: DevChainRefusal) -> SettleOutcome { refusal.settleOutcome(payer: authorization.from) }
+    func rejected(_ refusal: DevChainRefusal) -> SettleOutcome { refusal.settleOutcome(payer: authorization.from, network: network) }
 
     func settled(transaction: String) -> SettleOutcome {
-        .settled(SettleResponse(success: true, transaction: transaction, network: DevelopmentNetwork.network.caip2,
+        .settled(SettleResponse(success: true, transaction: transaction, network: network,
                                 payer: check.claimedPayer.checksummed))
     }
 }
 
 extension DevChainRefusal {
-    /// The answers carrying this refusal; `payer` is the authorization's `from` when known.
+    /// The answers carrying this refusal; `payer` is the authorization's `from` when known,
+    /// `network` as the payment's version names it.
     func verifyOutcome(payer: String?) -> VerifyOutcome {
         .invalid(reason: code, message: message, payer: payer)
     }
 
-    func settleOutcome(payer: String?) -> SettleOutcome {
-        .rejected(SettleResponse(success: false, errorReason: code, errorMessage: message, transaction: "",
-                                 network: DevelopmentNetwork.network.caip2, payer: payer))
+    func settleOutcome(payer: String?, network: String) -> SettleOutcome {
+        .rejected(SettleResponse(success: false, errorReason: code, errorMessage: message, transaction: "", network: network,
+                                 payer: payer))
     }
 }
