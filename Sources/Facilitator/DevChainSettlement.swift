@@ -30,7 +30,7 @@ struct DevChainSettlement: Sendable {
         }
         if let outcome = alreadyExecuted() { return callback.deliver(outcome) }
         if let fieldFailure = check.fieldFailure { return callback.deliver(payment.rejected(.payment(fieldFailure))) }
-        if let refusal = payment.tokenRefusal() { return callback.deliver(payment.rejected(refusal)) }
+        if let refusal = payment.assetRefusal() ?? payment.domainRefusal() { return callback.deliver(payment.rejected(refusal)) }
         transfer()
     }
 

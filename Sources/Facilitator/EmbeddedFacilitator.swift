@@ -10,9 +10,11 @@ import X402
 ///
 /// It answers as the reference facilitator does: the same checks and reason strings through
 /// `ExactEVMVerifier`, plus the chain-state checks the reference makes by simulation (token,
-/// nonce unused, EIP-712 name and version, balance ≥ value). Only x402 v2 `exact` on
-/// `paygate:devnet` is served: the network has no v1 name, so no v1 kind is offered; other
-/// payments get `.unavailable(.unsupported)`.
+/// nonce unused, EIP-712 name and version, balance ≥ value). Only `exact` on `paygate:devnet`
+/// is served, in x402 v2 and v1 (v1 name `paygate-devnet`; a v1 payment is checked against
+/// the same requirement, its `maxAmountRequired` being the v2 `amount`, and answered with the
+/// v1 network name); other payments are verified as `.unavailable(.unsupported)` and settled
+/// as `.pending(facilitator_unsupported)` (nothing moved, and not this facilitator's to refuse).
 ///
 /// Settlement is idempotent per authorization: a payment whose authorization this chain
 /// already executed settles again to the original transaction (a retried or recovered
@@ -33,8 +35,8 @@ public final class EmbeddedFacilitator: Facilitator {
 
     /// What it serves, as `GET /supported` would say it.
     public static let supportedResponse = SupportedResponse(kinds: [
-        SupportedKind(x402Version: X402Version.v2.rawValue, scheme: scheme, network: DevelopmentNetwork.network.caip2),
-        SupportedKind(x402Version: X402Version.v1.rawValue, scheme: scheme, network: DevelopmentNetwork.network.v1Name ?? ""),
+        SupportedKind(x402Version: X402Version.v2.rawValue, scheme: scheme, network: DevChainPayment.networkName(.v2)),
+        SupportedKind(x402Version: X402Version.v1.rawValue, scheme: scheme, network: DevChainPayment.networkName(.v1)),
     ])
 
     /// `clock` gives Unix seconds (the validity window is checked against it).
@@ -46,6 +48,7 @@ public final class EmbeddedFacilitator: Facilitator {
         self.clock = clock
     }
 
+    /// Completes at once, on the calling thread.
     public func supported(completion: @escaping @Sendable (Result<SupportedResponse, FacilitatorError>) -> Void) {
         completion(.success(Self.supportedResponse))
     }
@@ -55,7 +58,7 @@ public final class EmbeddedFacilitator: Facilitator {
         switch DevChainPayment.prepare(call, now: clock()) {
         case .unsupported(let detail):
             callback.deliver(.unavailable(.unsupported(detail)))
-        case .refused(let refusal, let payer):
+        case .refused(let refusal, let payer, _):
             callback.deliver(refusal.verifyOutcome(payer: payer))
         case .ready(let payment):
             let store = store
@@ -68,8 +71,8 @@ public final class EmbeddedFacilitator: Facilitator {
         switch DevChainPayment.prepare(call, now: clock()) {
         case .unsupported(let detail):
             callback.deliver(.pending(SettlePendingReason(.unsupported(detail))))
-        case .refused(let refusal, let payer):
-            callback.deliver(refusal.settleOutcome(payer: payer))
+        case .refused(let refusal, let payer, let network):
+            callback.deliver(refusal.settleOutcome(payer: payer, network: network))
         case .ready(let payment):
             let settlement = DevChainSettlement(payment: payment, store: store, workers: workers, callback: callback)
             workers.submit { settlement.start() }

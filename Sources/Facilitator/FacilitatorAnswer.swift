@@ -50,11 +50,7 @@ enum FacilitatorAnswer {
     }
 
     static func settle(_ result: Result<ClientResponse, ClientError>) -> SettleOutcome {
-        let status: Int
-        switch result {
-        case .success(let response): status = response.status
-        case .failure: status = 0
-        }
+        let status = (try? result.get())?.status ?? 0
         switch decoded(result, as: SettleResponse.self) {
         case .failure(let error):
             return .pending(SettlePendingReason(error))

@@ -54,8 +54,8 @@ public final class FacilitatorSet: Sendable {
     /// once all have answered, from any thread. A failure is logged and leaves that
     /// facilitator's kinds unknown; it stays in the set.
     public func refresh(completion: @escaping @Sendable () -> Void) {
-        let remaining = Atomic<Int>(facilitators.count)
         guard !facilitators.isEmpty else { return completion() }
+        let remaining = Atomic<Int>(facilitators.count)
         for facilitator in facilitators {
             let name = facilitator.name
             facilitator.supported { [self] result in
@@ -121,22 +121,21 @@ public final class FacilitatorSet: Sendable {
     public func verify(_ call: FacilitatorCall, among names: [String], on loop: EventLoop,
                        completion: @escaping (Verification) -> Void) {
         let candidates = candidates(version: call.payload.version, requirements: call.requirements, among: names)
-        guard !candidates.isEmpty else {
+        guard let first = candidates.first else {
             let detail = "no facilitator among \(names) handles v\(call.payload.version.rawValue) "
                 + "\(call.requirements.scheme) on \(call.requirements.network)"
             return LoopCallback(completion, on: loop).deliver(Verification(facilitator: nil, outcome: .unavailable(.unsupported(detail))))
         }
-        verify(call, with: candidates[...], on: loop, completion: completion)
+        verify(call, with: first, then: candidates.dropFirst(), on: loop, completion: completion)
     }
 
-    private func verify(_ call: FacilitatorCall, with candidates: ArraySlice<any Facilitator>, on loop: EventLoop,
-                        completion: @escaping (Verification) -> Void) {
-        guard let facilitator = candidates.first else { return }
+    private func verify(_ call: FacilitatorCall, with facilitator: any Facilitator, then rest: ArraySlice<any Facilitator>,
+                        on loop: EventLoop, completion: @escaping (Verification) -> Void) {
         facilitator.verify(call, on: loop) { [self] outcome in
-            if case .unavailable(let error) = outcome, candidates.count > 1 {
+            if case .unavailable(let error) = outcome, let next = rest.first {
                 log.warn("facilitator unavailable for verify; trying the next",
                          ["facilitator": .string(facilitator.name), "code": .string(error.code), "request_id": .string(call.requestID)])
-                verify(call, with: candidates.dropFirst(), on: loop, completion: completion)
+                verify(call, with: next, then: rest.dropFirst(), on: loop, completion: completion)
             } else {
                 completion(Verification(facilitator: facilitator.name, outcome: outcome))
             }

@@ -30,6 +30,22 @@ public final class HTTPFacilitator: Facilitator {
         for header in configuration.headers where !Self.isValid(header) {
             throw .invalidHeader(name: header.name)
         }
+        name = configuration.name
+        endpoint = try Self.endpoint(url, configuration)
+        self.client = client
+        self.url = url
+        let acceptConfigured = configuration.headers.contains { $0.name.lowercased() == "accept" }
+        headers = (acceptConfigured ? [] : [("Accept", "application/json")]) + configuration.headers
+        verifyTimeout = Nanos.fromMillis(configuration.verifyTimeoutMs)
+        settleTimeout = Nanos.fromMillis(configuration.settleTimeoutMs)
+        maxResponseBytes = configuration.maxResponseBytes
+    }
+
+    /// The resolved address and, for https, a verifying TLS context. The connect timeout is
+    /// capped by the call timeouts: the client arms an exchange's own deadline only once
+    /// connected, and no call may outlast its budget while still connecting.
+    private static func endpoint(_ url: FacilitatorURL, _ configuration: HTTPFacilitatorConfiguration)
+        throws(FacilitatorSetupError) -> UpstreamEndpoint {
         let address: SocketAddress
         do {
             address = try SocketAddress.resolve(host: url.host, port: url.port)
@@ -44,17 +60,11 @@ public final class HTTPFacilitator: Facilitator {
                 throw .tls(error)
             }
         }
-        name = configuration.name
-        endpoint = UpstreamEndpoint(name: "facilitator:" + configuration.name, address: address, authority: url.authority,
-                                    serverName: url.host, tls: tls, maxIdlePerLoop: configuration.maxIdlePerLoop,
-                                    connectTimeout: Nanos.fromMillis(configuration.connectTimeoutMs),
-                                    keepAliveTimeout: Nanos.fromMillis(configuration.keepAliveTimeoutMs))
-        self.client = client
-        self.url = url
-        headers = [("Accept", "application/json")] + configuration.headers
-        verifyTimeout = Nanos.fromMillis(configuration.verifyTimeoutMs)
-        settleTimeout = Nanos.fromMillis(configuration.settleTimeoutMs)
-        maxResponseBytes = configuration.maxResponseBytes
+        let connectTimeoutMs = min(configuration.connectTimeoutMs, configuration.verifyTimeoutMs, configuration.settleTimeoutMs)
+        return UpstreamEndpoint(name: "facilitator:" + configuration.name, address: address, authority: url.authority,
+                                serverName: url.host, tls: tls, maxIdlePerLoop: configuration.maxIdlePerLoop,
+                                connectTimeout: Nanos.fromMillis(connectTimeoutMs),
+                                keepAliveTimeout: Nanos.fromMillis(configuration.keepAliveTimeoutMs))
     }
 
     public func supported(completion: @escaping @Sendable (Result<SupportedResponse, FacilitatorError>) -> Void) {
@@ -100,7 +110,7 @@ public final class HTTPFacilitator: Facilitator {
 
     /// `FacilitatorRequest.body` in the payment's version: v1 payments carry the v1
     /// requirement shape when the gateway built one.
-    static func body(_ call: FacilitatorCall) -> [UInt8] {
+    private static func body(_ call: FacilitatorCall) -> [UInt8] {
         let body = if call.payload.version == .v1, let v1 = call.requirementsV1 {
             FacilitatorRequest.body(payload: call.payload, requirements: v1)
         } else {
@@ -109,10 +119,17 @@ public final class HTTPFacilitator: Facilitator {
         return body.encoded()
     }
 
-    /// A token name and a value without CR, LF or NUL (a header must not open another).
+    /// Headers every call sets itself (framing, body type, request id): configuring one would
+    /// send it twice.
+    public static let reservedHeaders: Set<String> = ["host", "content-length", "content-type", "transfer-encoding", "connection",
+                                               "x-request-id"]
+
+    /// A token name that is not reserved, and a value without CR, LF or NUL (a header must
+    /// not open another).
     private static func isValid(_ header: (name: String, value: String)) -> Bool {
         !header.name.isEmpty
             && header.name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+            && !reservedHeaders.contains(header.name.lowercased())
             && !header.value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
     }
 }

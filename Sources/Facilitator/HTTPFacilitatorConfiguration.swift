@@ -7,7 +7,8 @@ public struct HTTPFacilitatorConfiguration: Sendable {
     public var name: String
     /// `http(s)://host[:port][/path]`; the API lives under the path (`/path/verify`).
     public var baseURL: String
-    /// Sent on every call, e.g. `Authorization: Bearer …`.
+    /// Sent on every call, e.g. `Authorization: Bearer …`; an `Accept` here replaces the
+    /// default `application/json`.
     public var headers: [(name: String, value: String)]
     /// PEM bundle the server's chain must lead to (https only); nil: the system store. The
     /// certificate and host name are always verified.

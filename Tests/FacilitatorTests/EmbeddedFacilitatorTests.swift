@@ -126,6 +126,26 @@ final class EmbeddedFacilitatorTests: XCTestCase {
         XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 10_000))
     }
 
+    func testV1PaymentsAreServedAndAnsweredWithTheV1NetworkName() throws {
+        let requirement = Payments.devnet(payTo: payTo)
+        let v1Requirement = PaymentRequirementsV1(requirement, resource: Payments.resource)
+        let payment = try ExactEVMSigner.sign(v1Requirement, key: payer, now: Clock.wallSeconds(), chainId: DevelopmentNetwork.chainId)
+        XCTAssertEqual(payment.json["network"], "paygate-devnet")
+        let call = Payments.call(payment, requirement, v1: v1Requirement)
+        XCTAssertEqual(harness.verify(facilitator, call), .valid(payer: payer.address.checksummed))
+        guard case .settled(let receipt)? = harness.settle(facilitator, call) else { return XCTFail("v1 settle") }
+        XCTAssertEqual(receipt.network, "paygate-devnet")
+        XCTAssertEqual(try balance(payTo), TokenAmount(units: 1_000))
+
+        let broke = try ExactEVMSigner.sign(v1Requirement, key: try PrivateKey.random(), now: Clock.wallSeconds(),
+                                            chainId: DevelopmentNetwork.chainId)
+        guard case .rejected(let refusal)? = harness.settle(facilitator, Payments.call(broke, requirement, v1: v1Requirement)) else {
+            return XCTFail("unfunded v1 payer")
+        }
+        XCTAssertEqual(refusal.errorReason, "invalid_exact_evm_insufficient_balance")
+        XCTAssertEqual(refusal.network, "paygate-devnet")
+    }
+
     func testPaymentsForOtherNetworksAreNotItsBusiness() throws {
         let requirement = try Payments.baseSepolia(payTo: payTo)
         let call = Payments.call(try ExactEVMSigner.sign(requirement, resource: Payments.resource, key: payer, now: Clock.wallSeconds()),

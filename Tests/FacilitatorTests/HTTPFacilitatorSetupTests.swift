@@ -53,6 +53,8 @@ final class HTTPFacilitatorSetupTests: XCTestCase {
             (.init(name: "b", baseURL: "http://127.0.0.1:1", headers: [("Authorization", "Bearer x\r\nX-Evil: 1")]),
              "facilitator_invalid_header"),
             (.init(name: "c", baseURL: "http://127.0.0.1:1", headers: [("Bad Name", "v")]), "facilitator_invalid_header"),
+            (.init(name: "c2", baseURL: "http://127.0.0.1:1", headers: [("X-Request-ID", "fixed")]), "facilitator_invalid_header"),
+            (.init(name: "c3", baseURL: "http://127.0.0.1:1", headers: [("Content-Type", "text/plain")]), "facilitator_invalid_header"),
             (.init(name: "d", baseURL: "http://no-such-host.invalid/"), "facilitator_unresolvable"),
             (.init(name: "e", baseURL: "https://127.0.0.1:1/", caFile: "/nonexistent/ca.pem"), "facilitator_tls"),
         ]
@@ -61,6 +63,18 @@ final class HTTPFacilitatorSetupTests: XCTestCase {
                 XCTAssertEqual((error as? FacilitatorSetupError)?.code, code, "\(configuration.name): \(error)")
             }
         }
+    }
+
+    func testEndpointCarriesTheFacilitatorsHostAndTimeouts() throws {
+        let facilitator = try HTTPFacilitator(.init(name: "cdp", baseURL: "http://127.0.0.1:4021/platform", connectTimeoutMs: 3000,
+                                                    verifyTimeoutMs: 2000, settleTimeoutMs: 700, keepAliveTimeoutMs: 4000),
+                                              client: harness.client)
+        XCTAssertEqual(facilitator.name, "cdp")
+        XCTAssertEqual(facilitator.endpoint.authority, "127.0.0.1:4021")
+        XCTAssertEqual(facilitator.endpoint.address.port, 4021)
+        XCTAssertNil(facilitator.endpoint.tls)
+        XCTAssertEqual(facilitator.endpoint.connectTimeout, 700_000_000, "no call may outlast its budget while connecting")
+        XCTAssertEqual(facilitator.endpoint.keepAliveTimeout, 4_000_000_000)
     }
 
     /// An HTTPS facilitator whose certificate comes from a private CA: trusted with `caFile`,

@@ -198,6 +198,11 @@ final class HTTPFacilitatorShapeTests: XCTestCase {
         XCTAssertEqual(v1Body, .object(["x402Version": .integer(1), "paymentPayload": v1Payment.json,
                                         "paymentRequirements": v1Requirement.jsonValue]))
         XCTAssertEqual(v1Body["paymentRequirements"]?["maxAmountRequired"], .string("1000"), "the v1 requirement shape")
+
+        let picky = try self.facilitator(port: server.port, base: "/x402/facilitator", headers: [("accept", "application/json; q=1")])
+        _ = harness.supported(picky)
+        let accepts = server.requests.last?.headers.filter { $0.name.lowercased() == "accept" }.map(\.value)
+        XCTAssertEqual(accepts, ["application/json; q=1"], "a configured Accept replaces the default")
     }
 
     func testSupportedNeedsA2xxSupportedResponse() throws {
