@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "EventLoop", "HTTP1", "Upstream", "Routing", "TestSupport"]),
         .testTarget(name: "FacilitatorTests", dependencies: ["Facilitator", "X402", "JSON", "Crypto",
-                                                             "EventLoop", "Ledger", "Money"]),
+                                                             "EventLoop", "Ledger", "Money", "Upstream", "TestSupport"]),
         .testTarget(name: "PaywallTests", dependencies: ["Paywall", "X402", "JSON", "Money", "Crypto"]),
         .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "Crypto", "Money"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "paygate", "Config", "Ledger", "TestSupport",

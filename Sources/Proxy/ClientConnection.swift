@@ -264,14 +264,16 @@ final class ClientConnection: StreamChannel, UpstreamUser {
         } else {
             ex.hooks = resumedHooks
         }
+        if !resumed {
+            if head.method == .other { ex.otherMethodName.append(contentsOf: slice(buffer, head.methodRange)) }
+            ex.logTarget.append(contentsOf: slice(buffer, head.target))
+        }
         ex.method = head.method
-        if head.method == .other { ex.otherMethodName.append(contentsOf: slice(buffer, head.methodRange)) }
         ex.clientVersion = head.version
         ex.clientKeepAlive = head.keepAlive && !context.draining
         ex.expectContinue = head.expectContinue
         ex.requestFraming = head.framing
         ex.bytesIn = UInt64(head.headLength)
-        ex.logTarget.append(contentsOf: slice(buffer, head.target))
         setTimeout(0)
         clientTimer = .body
 
