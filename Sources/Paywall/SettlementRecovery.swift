@@ -11,8 +11,9 @@ import X402
 /// Finishes settlements left open: `pending` ones (the facilitator had not confirmed, or did
 /// not answer) and `settling` ones (the process died between asking the facilitator and
 /// recording the answer). Each receipt holds its payment, so it is settled again through the
-/// same facilitator; settling an authorization twice moves money once (the token refuses the
-/// nonce), and "nonce already used" for our own earlier attempt means the money arrived.
+/// same facilitator after asking it (by verification) whether the authorization was already
+/// used; "nonce already used" for our own earlier attempt means the money arrived, since an
+/// EIP-3009 authorization can only ever pay its `payTo`.
 ///
 /// Runs on its own thread: a ledger read every interval, then facilitator calls on a loop.
 public final class SettlementRecovery: Sendable {
@@ -68,31 +69,69 @@ public final class SettlementRecovery: Sendable {
     private func isAbandoned(_ receipt: Receipt, nowMs: Int64) -> Bool {
         switch receipt.status {
         case .settling: receipt.createdAtMs < startedAtMs || nowMs - receipt.updatedAtMs > 10 * 60 * 1000
-        case .pending: nowMs - receipt.updatedAtMs >= Int64(interval / 1_000_000)
+        case .pending: receipt.errorReason != Self.unknownOutcome && nowMs - receipt.updatedAtMs >= Int64(interval / 1_000_000)
         case .settled, .failed: false
         }
     }
 
+    /// Asks the facilitator where the authorization stands before settling again: a retried
+    /// `/settle` of an authorization that already went through is reported differently by
+    /// different facilitators (the SDK's says `transaction_failed`), but verification simulates
+    /// and answers "nonce already used" for all of them.
     private func resolve(_ receipt: Receipt) {
         guard let call = Self.call(for: receipt) else {
             log.error("open receipt has no stored payment; it needs a manual decision", ["receipt": .string(receipt.id)])
             return
         }
+        guard let facilitator = services.facilitators.facilitator(named: receipt.facilitator) else {
+            log.error("open receipt names a facilitator that is no longer configured", ["receipt": .string(receipt.id),
+                                                                                          "facilitator": .string(receipt.facilitator)])
+            return
+        }
         guard services.replay.claim(receipt.paymentKey) else { return }
         let loop = group.next()
-        let services = services, route = routes.withLock { $0[receipt.route] }
-        loop.execute {
-            services.facilitators.settle(call, with: receipt.facilitator, on: loop) { outcome in
-                let result = Self.receiptOutcome(outcome, receipt: receipt, route: route)
-                services.ledger.complete(receiptID: receipt.id, outcome: result) { written in
-                    services.replay.release(receipt.paymentKey)
-                    switch written {
-                    case .success(let summary):
-                        log.info("open settlement resolved", ["receipt": .string(receipt.id), "status": .string(summary.status.rawValue)])
-                    case .failure(let error):
-                        log.error("recovered settlement not recorded", ["receipt": .string(receipt.id), "error": .string(error.description)])
+        let route = routes.withLock { $0[receipt.route] }
+        loop.execute { [self] in
+            facilitator.verify(call, on: loop) { [self] verification in
+                switch verification {
+                case .valid:
+                    facilitator.settle(call, on: loop) { outcome in
+                        self.record(receipt, Self.receiptOutcome(outcome, receipt: receipt, route: route))
                     }
+                case .invalid(let reason, _, _) where Self.alreadyUsedReasons.contains(reason):
+                    // The money moved on an earlier attempt. An idempotent facilitator returns
+                    // that transaction when asked to settle again; otherwise keep the one stored.
+                    facilitator.settle(call, on: loop) { outcome in
+                        var transaction = receipt.transaction ?? ""
+                        if case .settled(let response) = outcome, let settled = response.transaction { transaction = settled }
+                        self.record(receipt, .settled(transaction: transaction, payer: receipt.payer, lines: Self.lines(receipt, route)))
+                    }
+                case .invalid(let reason, _, _) where reason == Self.expiredReason:
+                    // Expired before we could look: verification no longer reaches the chain
+                    // state, so whether it settled is unknown. Left pending for a person.
+                    self.record(receipt, .pending(transaction: receipt.transaction, reason: Self.unknownOutcome))
+                case .invalid(let reason, _, _):
+                    self.record(receipt, .failed(reason: reason))
+                case .unavailable(let error):
+                    log.warn("open settlement not resolved yet", ["receipt": .string(receipt.id), "error": .string(error.description)])
+                    self.services.replay.release(receipt.paymentKey)
                 }
+            }
+        }
+    }
+
+    static let expiredReason = "invalid_exact_evm_payload_authorization_valid_before"
+    /// The pending reason of receipts recovery gave up on (see `resolve`); they are not retried.
+    static let unknownOutcome = "outcome_unknown_authorization_expired"
+
+    private func record(_ receipt: Receipt, _ outcome: ReceiptOutcome) {
+        services.ledger.complete(receiptID: receipt.id, outcome: outcome) { [services] written in
+            services.replay.release(receipt.paymentKey)
+            switch written {
+            case .success(let summary):
+                log.info("open settlement resolved", ["receipt": .string(receipt.id), "status": .string(summary.status.rawValue)])
+            case .failure(let error):
+                log.error("recovered settlement not recorded", ["receipt": .string(receipt.id), "error": .string(error.description)])
             }
         }
     }
@@ -101,10 +140,6 @@ public final class SettlementRecovery: Sendable {
         switch outcome {
         case .settled(let response):
             return .settled(transaction: response.transaction ?? "", payer: response.payer ?? receipt.payer, lines: lines(receipt, route))
-        case .rejected(let response) where alreadyUsedReasons.contains(response.errorReason ?? ""):
-            // Our own earlier attempt went through: the authorization pays `payTo` and nobody
-            // else can redirect it.
-            return .settled(transaction: receipt.transaction ?? "", payer: receipt.payer, lines: lines(receipt, route))
         case .rejected(let response):
             return .failed(reason: response.errorReason ?? "settlement_failed")
         case .pending(let reason, let transaction):
