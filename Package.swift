@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "FacilitatorTests", dependencies: ["Facilitator", "X402", "JSON", "Crypto",
                                                              "EventLoop", "Ledger", "Money", "Upstream", "TestSupport"]),
         .testTarget(name: "PaywallTests", dependencies: ["Paywall", "X402", "JSON", "Money", "Crypto"]),
-        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "Crypto", "Money"]),
+        .testTarget(name: "WalletTests", dependencies: ["Wallet", "X402", "Crypto", "Money", "JSON", "Upstream", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "paygate", "Config", "Ledger", "TestSupport",
                                                          "Crypto", "X402", "JSON", "Money"]),
     ]

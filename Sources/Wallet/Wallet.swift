@@ -1,1 +1,0 @@
-// Wallet: see docs/ARCHITECTURE.md for what this module owns.
