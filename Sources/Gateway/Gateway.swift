@@ -1,5 +1,6 @@
 import Config
 import EventLoop
+import Ledger
 import Log
 import Paywall
 import Proxy
@@ -68,6 +69,12 @@ public final class Gateway: @unchecked Sendable {
     public func address(of listener: String) -> SocketAddress? { proxy.address(of: listener) }
 
     public var config: GatewayConfig { reloadLock.withLock { _ in current } }
+
+    /// The receipt ledger (nil when nothing is priced).
+    public var ledger: ReceiptLedger? { payments?.ledger }
+
+    /// The development chain of the first embedded facilitator, for funding demo wallets.
+    public var developmentChain: DevChainStore? { payments?.chains.first }
 
     // MARK: Building
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Log
 
@@ -85,4 +86,22 @@ func processEnvironment() -> [String: String] {
         cursor += 1
     }
     return result
+}
+
+/// Waits on the calling thread for a completion-style call (ledger writes in CLI commands).
+final class BlockingResult<Value: Sendable, Failure: Error>: @unchecked Sendable {
+    // `@unchecked Sendable`: `result` is written once before the semaphore is signalled and read
+    // after the wait returns; the semaphore orders the two.
+    private var result: Result<Value, Failure>?
+    private let signal = DispatchSemaphore(value: 0)
+
+    func set(_ value: Result<Value, Failure>) {
+        result = value
+        signal.signal()
+    }
+
+    func wait() -> Result<Value, Failure> {
+        signal.wait()
+        return result!
+    }
 }

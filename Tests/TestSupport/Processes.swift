@@ -5,7 +5,6 @@ public var paygateBinary: URL {
     URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("paygate")
 }
 
-
 /// A child process with captured output, stopped by PID.
 /// `@unchecked Sendable`: the captured output is only touched under `lock` (pipe handlers run
 /// on Foundation threads).
@@ -41,11 +40,22 @@ public final class ChildProcess: @unchecked Sendable {
 
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-    /// Waits up to `timeout` for exit; returns the status or nil.
+    /// Waits up to `timeout` for exit; returns the status or nil. After an exit, all output the
+    /// process wrote is in `stdout`/`stderr` (the pipes are drained before returning).
     public func waitForExit(timeout: TimeInterval) -> Int32? {
         let end = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < end { usleep(20_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        guard !process.isRunning else { return nil }
+        drainPipes()
+        return process.terminationStatus
+    }
+
+    private func drainPipes() {
+        for (pipe, isOutput) in [(outputPipe, true), (errorPipe, false)] {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+            lock.withLock { if isOutput { stdoutData.append(rest) } else { stderrData.append(rest) } }
+        }
     }
 
     /// Polls until `text` appears in stdout or stderr.
