@@ -7,17 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light)
-missing=()
-for package in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "== installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/lib/packages.sh
+ensure_packages libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light
 
 # The official x402 SDK and its local chain, for the interop tests (pinned in the fixtures).
 venv="${PAYGATE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/paygate-test-venv}"

@@ -45,25 +45,40 @@ struct CheckCommand: Command {
     }
 }
 
-/// `paygate proxy`: one upstream, no config file (like `caddy reverse-proxy`).
+/// `paygate proxy`: one upstream, no config file (like `caddy reverse-proxy`); with `--price`,
+/// every request costs that much.
 struct ProxyCommand: Command {
     let spec = CommandSpec(
-        name: "proxy", summary: "proxy everything to one upstream, no config file needed",
-        usage: "proxy --listen HOST:PORT --to URL [--workers N] [--access-log off|-|FILE]",
+        name: "proxy", summary: "proxy everything to one upstream, no config file needed (optionally at one price)",
+        usage: "proxy --to URL [--listen HOST:PORT] [--price USD --pay-to ADDRESS --network CAIP2 [--facilitator URL|embedded] [--ledger FILE]]",
         options: [
             OptionSpec(name: "listen", valueName: "HOST:PORT", help: "address to listen on (default 127.0.0.1:8402)"),
             OptionSpec(name: "to", valueName: "URL", help: "upstream base URL, http:// or https://"),
             OptionSpec(name: "workers", valueName: "N", help: "event loops (default: one per core)"),
             OptionSpec(name: "access-log", valueName: "off|-|FILE", help: "JSON access log destination (default -)"),
             OptionSpec(name: "admin", valueName: "HOST:PORT", help: "admin listener for /healthz and /metrics (default off)"),
-        ])
+            OptionSpec(name: "price", valueName: "USD", help: "charge this for every request, e.g. '$0.001' (the network's USDC)"),
+            OptionSpec(name: "pay-to", valueName: "ADDRESS", help: "with --price: the address that is paid"),
+            OptionSpec(name: "network", valueName: "CAIP2", help: "with --price: e.g. eip155:84532, base-sepolia or paygate:devnet"),
+            OptionSpec(name: "facilitator", valueName: "URL|embedded", help: "with --price: an x402 facilitator URL (default embedded)"),
+            OptionSpec(name: "ledger", valueName: "FILE", help: "with --price: the receipt ledger (default paygate.sqlite)"),
+        ],
+        details: "The embedded facilitator only settles on the development network paygate:devnet (no real money moves).")
 
     func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard let target = arguments.value("to") else { throw UsageError(message: "--to URL is required", command: spec.name) }
+        var options = QuickOptions(upstream: target)
+        options.listen = arguments.value("listen") ?? options.listen
+        options.workers = arguments.value("workers")
+        options.accessLog = arguments.value("access-log") ?? options.accessLog
+        options.admin = arguments.value("admin")
+        options.price = arguments.value("price")
+        options.payTo = arguments.value("pay-to")
+        options.network = arguments.value("network")
+        options.facilitator = arguments.value("facilitator")
+        options.ledger = arguments.value("ledger") ?? options.ledger
+        let config = try QuickConfig.build(options, command: spec.name)
         Signals.blockForWaiting([SIGTERM, SIGINT, SIGHUP])
-        let config = try QuickConfig.build(listen: arguments.value("listen") ?? "127.0.0.1:8402", upstream: target,
-                                           workers: arguments.value("workers"), accessLog: arguments.value("access-log") ?? "-",
-                                           admin: arguments.value("admin"), command: spec.name)
         try GatewayRunner(config: config, reloadPath: nil, environment: processEnvironment()).run()
         return ExitStatus.success
     }

@@ -105,7 +105,7 @@ final class ConfigTests: XCTestCase {
         """
         assertError(fixedTooLarge, path: "$.routes[0].split", code: "fixed_exceeds_amount")
         assertError("""
-        {\(base), "splits": {"s": [{"name": "a", "address": "0xnothex", "bps": 10000}]}, "routes": [{"upstream": "api"}]}
+        {\(base), "splits": {"s": [{"name": "a", "address": "0x\(String(repeating: "g", count: 40))", "bps": 10000}]}, "routes": [{"upstream": "api"}]}
         """, path: "$.splits.s[0].address", code: "invalid_hex")
     }
 

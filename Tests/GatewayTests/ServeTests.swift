@@ -170,4 +170,53 @@ final class ServeTests: XCTestCase {
             XCTAssertTrue(help.stdout.contains("Usage: paygate \(command)"), help.stdout)
         }
     }
+
+    /// `paygate proxy --price`: one price on everything, settled by the embedded facilitator,
+    /// paid with `paygate pay`, and visible to `paygate receipts` — all through the CLI.
+    func testQuickProxyModeWithAPrice() throws {
+        let port = freePort()
+        let ledger = scratch.file("quick.sqlite").path
+        let payTo = "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69"
+        let child = try ChildProcess(paygateBinary, ["proxy", "--listen", "127.0.0.1:\(port)", "--to", "http://127.0.0.1:\(origin.port)",
+                                                     "--price", "$0.002", "--pay-to", payTo, "--network", "paygate:devnet",
+                                                     "--ledger", ledger, "--access-log", "off"])
+        defer { child.stop() }
+        XCTAssertTrue(child.waitFor("listening"), child.stderr)
+        XCTAssertEqual(try get(port, "/echo")?.status, 402)
+
+        let wallet = scratch.file("wallet.json").path
+        for arguments in [["wallet", "new", "--wallet", wallet],
+                          ["wallet", "fund", "--wallet", wallet, "--amount", "$1", "--devnet-db", scratch.file("paygate-devnet.sqlite").path]] {
+            let step = try ChildProcess(paygateBinary, arguments)
+            XCTAssertEqual(step.waitForExit(timeout: 30), 0, step.stderr)
+        }
+        let pay = try ChildProcess(paygateBinary, ["pay", "http://127.0.0.1:\(port)/echo", "--wallet", wallet,
+                                                   "--max-per-request", "$0.01", "--budget", "$1"])
+        XCTAssertEqual(pay.waitForExit(timeout: 30), 0, pay.stderr)
+        XCTAssertTrue(pay.stdout.contains("\"target\": \"/echo\""), pay.stdout)
+
+        let receipts = try ChildProcess(paygateBinary, ["receipts", "--ledger", ledger])
+        XCTAssertEqual(receipts.waitForExit(timeout: 30), 0, receipts.stderr)
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(receipts.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(list.count, 1)
+        XCTAssertEqual(list.first?["amount"] as? String, "2000")
+        XCTAssertEqual(list.first?["status"] as? String, "settled")
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+    }
+
+    func testQuickProxyModeNamesTheFlagOfABadValue() throws {
+        let cases: [([String], String)] = [
+            (["--price", "$0.0000001", "--pay-to", "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69", "--network", "eip155:84532"], "--price:"),
+            (["--price", "$0.01", "--pay-to", "0xnope", "--network", "eip155:84532"], "--pay-to:"),
+            (["--price", "$0.01", "--pay-to", "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69", "--network", "nowhere"], "--network:"),
+            (["--price", "$0.01"], "--price needs --pay-to"),
+            (["--network", "eip155:84532"], "only make sense with --price"),
+        ]
+        for (extra, expected) in cases {
+            let child = try ChildProcess(paygateBinary, ["proxy", "--listen", "127.0.0.1:1", "--to", "http://127.0.0.1:1"] + extra)
+            XCTAssertEqual(child.waitForExit(timeout: 10), 2, "\(extra)")
+            XCTAssertTrue(child.stderr.contains(expected), "\(extra): \(child.stderr)")
+        }
+    }
 }
