@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light)
+apt_packages=(libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light chromium chromium-driver)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
