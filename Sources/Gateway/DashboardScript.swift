@@ -28,7 +28,8 @@ extension DashboardPage {
         const match = /^#token=(.*)$/.exec(location.hash);
         if (!match) return;
         history.replaceState(null, "", location.pathname + location.search);
-        const token = decodeURIComponent(match[1]);
+        let token = "";
+        try { token = decodeURIComponent(match[1]); } catch { return; }  // malformed %-escape: ask instead
         if (token) sessionStorage.setItem(TOKEN_KEY, token);
       }
 
@@ -81,7 +82,8 @@ extension DashboardPage {
         }
         return result;
       }
-      const sum = (rows, field) => rows.reduce((total, row) => total + row[field], field === "amount" ? 0n : 0);
+      const total = (rows) => rows.reduce((sum, row) => sum + row.amount, 0n);
+      const largest = (rows) => rows.reduce((max, row) => row.amount > max ? row.amount : max, 0n);
 
       function element(tag, className, text) {
         const node = document.createElement(tag);
@@ -107,7 +109,7 @@ extension DashboardPage {
         box.replaceChildren();
         notes.replaceChildren();
         for (const group of byRoute.values()) {
-          box.appendChild(element("div", "amount", formatAmount(sum(group.rows, "amount"), group.network, group.asset)));
+          box.appendChild(element("div", "amount", formatAmount(total(group.rows), group.network, group.asset)));
         }
         if (byRoute.size === 0) box.appendChild(element("div", "amount", "0"));
         const day = new Date(today).toISOString().slice(0, 10);
@@ -159,7 +161,7 @@ extension DashboardPage {
         for (const group of byDay.values()) {
           const rows = new Map(group.rows.map((row) => [row.group, row]));
           const values = days.map((day) => rows.get(day) || { group: day, amount: 0n, payments: 0 });
-          const top = niceCeiling(values.reduce((max, row) => row.amount > max ? row.amount : max, 0n));
+          const top = niceCeiling(largest(values));
           const width = widthOf(box), height = 190, left = 78, right = 24, bottom = 22, plot = height - bottom - 12;
           if (byDay.size > 1) box.appendChild(element("div", "note", assetLabel(group.network, group.asset)));
           const chart = svg("svg", { width, height, role: "img", class: "days" }, box);
@@ -190,7 +192,7 @@ extension DashboardPage {
         if (grouped.size === 0) return box.appendChild(empty("No settled revenue yet."));
         const rows = [];
         for (const group of grouped.values()) {
-          const max = group.rows.reduce((top, row) => row.amount > top ? row.amount : top, 0n);
+          const max = largest(group.rows);
           for (const row of group.rows) rows.push({ ...row, max, network: group.network, asset: group.asset });
         }
         rows.sort(byAmountDescending);
