@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Wallet", dependencies: ["X402", "JSON", "Money", "Crypto", "Upstream",
                                                "EventLoop", "HTTP1"],
                 swiftSettings: strict),
-        .target(name: "Gateway", dependencies: ["Config", "Proxy", "Paywall", "Facilitator", "Ledger",
+        .target(name: "Gateway", dependencies: ["Config", "Proxy", "Paywall", "Facilitator", "Ledger", "Crypto",
                                                 "Metrics", "EventLoop", "Upstream", "HTTP1", "X402",
                                                 "JSON", "Money", "Log"],
                 swiftSettings: strict),

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/lib/packages.sh
-ensure_packages libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light
+ensure_packages libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light chromium chromium-driver
 
 # The official x402 SDK and its local chain, for the interop tests (pinned in the fixtures).
 venv="${PAYGATE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/paygate-test-venv}"

@@ -2,6 +2,7 @@ import Config
 import JSON
 import Ledger
 import Proxy
+import X402
 
 /// The admin API's read endpoints over the receipt ledger and the running config. JSON in,
 /// JSON out; amounts are decimal strings of atomic units; times are Unix milliseconds
@@ -10,6 +11,7 @@ import Proxy
 ///     GET  /admin/receipts?route=&payer=&status=&since=&until=&recipient=&limit=&cursor=
 ///     GET  /admin/revenue?groupBy=route|recipient|day&since=&until=
 ///     GET  /admin/payouts?since=&until=&format=json|csv
+///     GET  /admin/summary
 ///     GET  /admin/config
 ///     POST /admin/reload
 enum AdminAPI {
@@ -86,6 +88,37 @@ enum AdminAPI {
             return error.response
         } catch {
             return .error(500, code: (error as? LedgerError)?.code ?? "ledger_error", message: "\(error)")
+        }
+    }
+
+    /// Receipt counts by status and the assets amounts may be in (with their decimals), so a
+    /// reader such as the dashboard can show settlement health and format atomic units exactly.
+    static func summary(ledger: ReceiptLedger?, config: GatewayConfig) -> LocalResponse {
+        guard let ledger else { return noLedger }
+        do throws(LedgerError) {
+            let counts = try ledger.reader.counts()
+            var receipts = JSONObject()
+            receipts["total"] = .integer(counts.total)
+            for status in ReceiptStatus.allCases { receipts[status.rawValue] = .integer(counts[status]) }
+            var body = JSONObject()
+            body["receipts"] = .object(receipts)
+            body["assets"] = .array(knownAssets(config).map { asset in
+                .object(["network": .string(asset.network.caip2), "asset": .string(asset.address),
+                         "decimals": .integer(asset.decimals), "name": .string(asset.eip712?.name ?? "")])
+            })
+            return json(JSONValue.object(body).encoded())
+        } catch {
+            return .error(500, code: error.code, message: "\(error)")
+        }
+    }
+
+    /// The assets the running routes price in, then the built-in ones (receipts may predate a
+    /// reload), once each: a configured token's decimals win over a default at the same address.
+    static func knownAssets(_ config: GatewayConfig) -> [Asset] {
+        let configured = config.routes.flatMap { $0.pricing?.options.map(\.asset) ?? [] }
+        var seen = Set<String>()
+        return (configured + [DevelopmentNetwork.asset] + Asset.defaults).filter { asset in
+            seen.insert(asset.network.caip2 + " " + asset.address.lowercased()).inserted
         }
     }
 

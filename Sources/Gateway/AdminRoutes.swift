@@ -3,7 +3,9 @@ import Proxy
 import Routing
 
 /// The admin listener's routes: probes (never behind the token, so orchestrators can use them),
-/// metrics, the admin API and the dashboard (behind the token when one is configured).
+/// metrics and the admin API (behind the token when one is configured), and the dashboard page
+/// (not behind it: the page holds no data and reads everything through the gated admin API;
+/// see `DashboardPage`).
 enum AdminRoutes {
     static func routes(gateway: Gateway, slots: RouteSlots) -> [Route] {
         let workers = gateway.workers
@@ -19,8 +21,10 @@ enum AdminRoutes {
             ("/admin/receipts", ["GET"], gate(OffLoopService(workers: workers) { AdminAPI.receipts($0, ledger: ledger) })),
             ("/admin/revenue", ["GET"], gate(OffLoopService(workers: workers) { AdminAPI.revenue($0, ledger: ledger) })),
             ("/admin/payouts", ["GET"], gate(OffLoopService(workers: workers) { AdminAPI.payouts($0, ledger: ledger) })),
+            ("/admin/summary", ["GET"], gate(OffLoopService(workers: workers) { _ in AdminAPI.summary(ledger: ledger, config: gateway.config) })),
             ("/admin/config", ["GET"], gate(OffLoopService(workers: workers) { _ in AdminAPI.config(gateway.config) })),
             ("/admin/reload", ["POST"], gate(OffLoopService(workers: workers) { _ in reload(gateway) })),
+            ("/dashboard", ["GET", "HEAD"], DashboardService()),
         ]
         return entries.map { entry in
             Route(name: "admin" + entry.path, index: slots.slot(for: "admin" + entry.path), hosts: [], methods: entry.methods,
