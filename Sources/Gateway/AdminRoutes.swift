@@ -23,7 +23,7 @@ enum AdminRoutes {
             ("/admin/payouts", ["GET"], gate(OffLoopService(workers: workers) { AdminAPI.payouts($0, ledger: ledger) })),
             ("/admin/summary", ["GET"], gate(OffLoopService(workers: workers) { _ in AdminAPI.summary(ledger: ledger, config: gateway.config) })),
             ("/admin/config", ["GET"], gate(OffLoopService(workers: workers) { _ in AdminAPI.config(gateway.config) })),
-            ("/admin/reload", ["POST"], gate(OffLoopService(workers: workers) { _ in reload(gateway) })),
+            ("/admin/reload", ["POST"], gate(SameOriginGate(inner: OffLoopService(workers: workers) { _ in reload(gateway) }))),
             ("/dashboard", ["GET", "HEAD"], DashboardService()),
         ]
         return entries.map { entry in

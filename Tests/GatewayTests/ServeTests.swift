@@ -157,6 +157,37 @@ final class ServeTests: XCTestCase {
         XCTAssertTrue(usage.stderr.contains("--config"), usage.stderr)
     }
 
+    /// `POST /admin/reload` does what SIGHUP does, answers 422 for a bad file, and refuses
+    /// requests a browser sends for another site (a cross-site form POST must not reload).
+    func testAdminReloadAndItsCrossSiteGuard() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"a\",\"path\":\"/echo\",\"upstream\":\"origin\"}]"))
+        let child = try startServe(path)
+        defer { child.stop() }
+        _ = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"b\",\"path\":\"/conn\",\"upstream\":\"origin\"}]"))
+        func reload(_ headers: [String]) throws -> RawResponse? {
+            let client = try RawClient(port: admin)
+            client.send(request("POST", "/admin/reload", headers: ["Content-Length: 0"] + headers))
+            return client.readResponse()
+        }
+        let crossSite = try reload(["Origin: https://evil.example", "Sec-Fetch-Site: cross-site"])
+        XCTAssertEqual(crossSite?.status, 403)
+        XCTAssertEqual(crossSite?.json["code"] as? String, "cross_origin")
+        XCTAssertEqual(try reload(["Origin: http://attacker.example"])?.status, 403)
+        XCTAssertEqual(try get(port, "/echo")?.status, 200, "a refused reload changes nothing")
+
+        let done = try reload(["Origin: http://test.local", "Sec-Fetch-Site: same-origin"])
+        XCTAssertEqual(done?.status, 200)
+        XCTAssertEqual(done?.json["reloaded"] as? Bool, true)
+        XCTAssertEqual(try get(port, "/conn")?.status, 200)
+
+        _ = try scratch.write("gw.json", "{\"routes\": [{\"upstream\": \"missing\"}]}")
+        let refused = try reload([])
+        XCTAssertEqual(refused?.status, 422)
+        XCTAssertTrue((refused?.json["error"] as? String ?? "").contains("$.routes[0].upstream"), "\(String(describing: refused?.json))")
+        XCTAssertEqual(try get(port, "/conn")?.status, 200, "the previous config stays")
+    }
+
     func testQuickProxyModeAndHelp() throws {
         let port = freePort()
         let child = try ChildProcess(paygateBinary, ["proxy", "--listen", "127.0.0.1:\(port)", "--to", "http://127.0.0.1:\(origin.port)", "--access-log", "off"])
