@@ -32,7 +32,7 @@ final class TLSListenerTests: XCTestCase {
         try scratch.write("gw.json", """
             {"listeners": [\(listeners.joined(separator: ", "))],
              "admin": {"address": "127.0.0.1:\(admin)"},
-             "server": {"workers": 2},
+             "server": {"workers": 2, "limits": {"maxUriBytes": 32768, "maxHeaderBytes": 40960}},
              "logging": {"accessLog": "off"},
              "upstreams": {"origin": {"url": "http://127.0.0.1:\(origin.port)"}},
              "routes": [{"name": "acme", "path": "/.well-known/acme-challenge/*", "upstream": "origin", "rewrite": {"prefix": "/echo"}},
@@ -217,6 +217,12 @@ final class TLSListenerTests: XCTestCase {
         XCTAssertEqual(hostless.status, 400)
         XCTAssertEqual(hostless.json["code"] as? String, "missing_host")
         XCTAssertTrue(client.isClosedByPeer(), "HTTP/1.0 without keep-alive closes")
+        // A target the parser takes but whose Location would exceed 16 KiB.
+        let long = try RawClient(port: plain)
+        long.send(request("GET", "/" + String(repeating: "a", count: 20_000)))
+        let tooLong = try XCTUnwrap(long.readResponse())
+        XCTAssertEqual(tooLong.status, 414)
+        XCTAssertEqual(tooLong.json["code"] as? String, "uri_too_long")
 
         // ACME HTTP-01 challenges go through the routes on the plain port (here to a route that
         // stands for the certificate tool's challenge server).
