@@ -97,6 +97,9 @@ struct ConfigDecoder {
             if let redirect, !(1...65535).contains(redirect) {
                 throw object.invalid("redirectToHttpsPort", code: "out_of_range", "must be a port number (1-65535)")
             }
+            if redirect != nil && tls != nil {
+                throw object.invalid("redirectToHttpsPort", code: "redirect_with_tls", "a listener that terminates TLS does not redirect to HTTPS")
+            }
             listeners.append(ListenerConfig(name: name, address: address, tls: tls, redirectToHTTPSPort: redirect))
         }
         guard !listeners.isEmpty else { throw Problem(path: entries.first?.path ?? .root, problem: .invalidValue(code: "no_listeners", message: "at least one listener is needed")) }

@@ -6,6 +6,7 @@ public enum TLSError: Error, Sendable, CustomStringConvertible {
     case certificate(path: String, detail: String)
     case privateKey(path: String, detail: String)
     case caFile(path: String, detail: String)
+    case keyMismatch(certificate: String, key: String, detail: String)
 
     public var code: String {
         switch self {
@@ -13,6 +14,7 @@ public enum TLSError: Error, Sendable, CustomStringConvertible {
         case .certificate: "tls_certificate"
         case .privateKey: "tls_private_key"
         case .caFile: "tls_ca_file"
+        case .keyMismatch: "tls_key_mismatch"
         }
     }
 
@@ -22,6 +24,7 @@ public enum TLSError: Error, Sendable, CustomStringConvertible {
         case .certificate(let path, let detail): "cannot load certificate \(path): \(detail)"
         case .privateKey(let path, let detail): "cannot load private key \(path): \(detail)"
         case .caFile(let path, let detail): "cannot load CA file \(path): \(detail)"
+        case .keyMismatch(let certificate, let key, let detail): "private key \(key) does not match certificate \(certificate): \(detail)"
         }
     }
 }
@@ -36,11 +39,12 @@ public final class TLSContext: @unchecked Sendable {
     /// Client side: verify the peer's chain and host name.
     public let verifiesPeer: Bool
 
-    /// Modern defaults: TLS 1.2 minimum, AEAD-only TLS 1.2 suites (ECDHE with AES-GCM or
-    /// ChaCha20), OpenSSL's TLS 1.3 suites, no compression, no renegotiation, ALPN http/1.1.
+    /// Both sides: TLS 1.2 minimum (1.3 preferred), AEAD-only TLS 1.2 suites (ECDHE with
+    /// AES-GCM or ChaCha20), OpenSSL's TLS 1.3 suites (all AEAD), no compression, no
+    /// renegotiation. Server-only defaults are in `TLSContext+Server.swift`.
     static let tls12Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
-    private init(method: OpaquePointer?, isServer: Bool, verifiesPeer: Bool) throws(TLSError) {
+    init(method: OpaquePointer?, isServer: Bool, verifiesPeer: Bool) throws(TLSError) {
         guard let context = SSL_CTX_new(method) else { throw .context(Self.drainErrors()) }
         self.context = context
         self.isServer = isServer
@@ -52,38 +56,6 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     deinit { SSL_CTX_free(context) }
-
-    /// A server context from PEM files: the certificate chain (leaf first) and its private key.
-    public static func server(certificateFile: String, keyFile: String) throws(TLSError) -> TLSContext {
-        let tls = try TLSContext(method: TLS_server_method(), isServer: true, verifiesPeer: false)
-        guard SSL_CTX_use_certificate_chain_file(tls.context, certificateFile) == 1 else {
-            throw .certificate(path: certificateFile, detail: drainErrors())
-        }
-        guard SSL_CTX_use_PrivateKey_file(tls.context, keyFile, SSL_FILETYPE_PEM) == 1 else {
-            throw .privateKey(path: keyFile, detail: drainErrors())
-        }
-        guard SSL_CTX_check_private_key(tls.context) == 1 else {
-            throw .privateKey(path: keyFile, detail: "does not match the certificate: " + drainErrors())
-        }
-        _ = paygate_SSL_CTX_set_session_cache_mode(tls.context, Int(SSL_SESS_CACHE_SERVER))
-        SSL_CTX_set_alpn_select_cb(tls.context, { _, out, outLength, input, inputLength, _ in
-            // Select "http/1.1" if the client offers it; otherwise continue without ALPN.
-            guard let input, let out, let outLength else { return SSL_TLSEXT_ERR_NOACK }
-            var index = 0
-            while index < Int(inputLength) {
-                let length = Int(input[index])
-                if length == 8, index + 1 + length <= Int(inputLength),
-                   Array(UnsafeBufferPointer(start: input + index + 1, count: 8)) == Array("http/1.1".utf8) {
-                    out.pointee = UnsafePointer(input + index + 1)
-                    outLength.pointee = 8
-                    return SSL_TLSEXT_ERR_OK
-                }
-                index += 1 + length
-            }
-            return SSL_TLSEXT_ERR_NOACK
-        }, nil)
-        return tls
-    }
 
     /// A client context. With `verify` (the default) the peer's chain must lead to a CA from
     /// `caFile`, or from the system store when `caFile` is nil, and match the host name given

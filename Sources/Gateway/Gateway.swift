@@ -125,19 +125,15 @@ public final class Gateway: @unchecked Sendable {
     }
 
     private func openListeners(_ config: GatewayConfig, settings: ProxySettings) throws(GatewayError) {
+        let tls = try ListenerTLS.contexts(config.listeners)
         for listener in config.listeners {
             let address: SocketAddress
             do { address = try SocketAddress.resolve(listener.address) } catch {
                 throw GatewayError(code: error.code, message: "listener \(listener.name): \(error)")
             }
-            var tls: TLSContext?
-            if let files = listener.tls {
-                do { tls = try TLSContext.server(certificateFile: files.certificateFile, keyFile: files.keyFile) } catch {
-                    throw GatewayError(code: error.code, message: "listener \(listener.name): \(error)")
-                }
-            }
             do {
-                try proxy.listen(ListenerSpec(name: listener.name, address: address, tls: tls))
+                try proxy.listen(ListenerSpec(name: listener.name, address: address, tls: tls[listener.name],
+                                              redirectToHTTPSPort: listener.redirectToHTTPSPort))
             } catch {
                 throw GatewayError(code: error.code, message: "listener \(listener.name): \(error)")
             }
@@ -164,9 +160,10 @@ public final class Gateway: @unchecked Sendable {
 
     // MARK: Reload and drain
 
-    /// Loads `path` again and swaps the new configuration in. Listeners, the ledger file and
-    /// facilitator definitions are kept (changing them needs a restart); routes, upstreams,
-    /// prices, splits, limits and policy change at once for new requests.
+    /// Loads `path` again and swaps the new configuration in. Listener addresses, the ledger
+    /// file and facilitator definitions are kept (changing them needs a restart); routes,
+    /// upstreams, prices, splits, limits and policy change at once for new requests, and TLS
+    /// listeners re-read their certificate and key files for new connections (`ListenerTLS`).
     public func reload(path: String, environment: [String: String]) -> Result<Int, GatewayError> {
         let result = reloadLock.withLock { _ -> Result<Int, GatewayError> in
             do {
@@ -174,10 +171,14 @@ public final class Gateway: @unchecked Sendable {
                 if let payments, let refusal = payments.accepts(next) {
                     throw GatewayError(code: "restart_required", message: refusal)
                 }
+                if let refusal = ListenerTLS.restartNeeded(from: current.listeners, to: next.listeners) {
+                    throw GatewayError(code: "restart_required", message: refusal)
+                }
                 let table = RouteTable(routes: try Self.routes(next, builder: builder, payments: payments),
                                        settings: builder.settings(next.server))
+                let tls = try ListenerTLS.contexts(next.listeners)
                 payments?.refreshSupported()
-                proxy.reload(table)
+                proxy.reload(table, tls: tls)
                 payments?.recovery.update(routes: table.routes.compactMap { $0.hooks as? PaywallRoute })
                 current = next
                 return .success(table.routes.count)

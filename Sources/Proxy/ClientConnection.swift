@@ -288,6 +288,10 @@ final class ClientConnection: StreamChannel, UpstreamUser {
         case .failure(let failure):
             return finishLocally(head, .error(400, code: failure.code, message: "request path is ambiguous or malformed"))
         }
+        if let port = binding.redirectToHTTPSPort, !HTTPSRedirect.isExempt(normalized) {
+            return finishLocally(head, HTTPSRedirect.response(host: head.host.map { slice(buffer, $0) }, port: port,
+                                                              path: target.path, query: target.query))
+        }
         let host = hostWithoutPort(head.host.map { slice(buffer, $0) } ?? UnsafeRawBufferPointer(start: nil, count: 0))
         var matchPath = normalized
         if matchPath.count > 1 && matchPath.last == UInt8(ascii: "/") { matchPath = UnsafeRawBufferPointer(rebasing: matchPath.dropLast()) }

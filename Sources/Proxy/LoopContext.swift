@@ -4,19 +4,24 @@ import HTTP1
 import Routing
 import Upstream
 
-/// A listener's view of configuration on one loop: which route table its connections serve
-/// and whether it terminates TLS. Main listeners follow reloads; the admin listener has a fixed
-/// table of local services.
+/// A listener's view of configuration on one loop: which route table its connections serve,
+/// whether it terminates TLS (the context is replaced by certificate reloads) and whether it
+/// only redirects to HTTPS. Main listeners follow reloads; the admin listener has a fixed table
+/// of local services.
 public final class ListenerBinding {
+    public let name: String
     public internal(set) var table: RouteTable
     public internal(set) var tls: TLSContext?
+    let redirectToHTTPSPort: Int?
     let followsReloads: Bool
     var listener: Listener?
 
-    init(table: RouteTable, tls: TLSContext?, followsReloads: Bool) {
+    init(_ spec: ListenerSpec, table: RouteTable) {
+        name = spec.name
         self.table = table
-        self.tls = tls
-        self.followsReloads = followsReloads
+        tls = spec.tls
+        redirectToHTTPSPort = spec.redirectToHTTPSPort
+        followsReloads = spec.fixedTable == nil
     }
 }
 

@@ -13,13 +13,17 @@ public struct ListenerSpec: Sendable {
     public let fixedTable: RouteTable?
     /// Accept on every loop (`SO_REUSEPORT`), or only on the first (admin).
     public let allLoops: Bool
+    /// Answer requests with a redirect to HTTPS on this port instead of serving them.
+    public let redirectToHTTPSPort: Int?
 
-    public init(name: String, address: SocketAddress, tls: TLSContext? = nil, fixedTable: RouteTable? = nil, allLoops: Bool = true) {
+    public init(name: String, address: SocketAddress, tls: TLSContext? = nil, fixedTable: RouteTable? = nil, allLoops: Bool = true,
+                redirectToHTTPSPort: Int? = nil) {
         self.name = name
         self.address = address
         self.tls = tls
         self.fixedTable = fixedTable
         self.allLoops = allLoops
+        self.redirectToHTTPSPort = redirectToHTTPSPort
     }
 }
 
@@ -76,7 +80,7 @@ public final class ProxyServer: @unchecked Sendable {
             let fd = fds[index]
             loop.execute {
                 let context = bound.value
-                let binding = ListenerBinding(table: table, tls: spec.tls, followsReloads: spec.fixedTable == nil)
+                let binding = ListenerBinding(spec, table: table)
                 let listener = Listener(loop: loop, fd: fd) { [unowned context, unowned binding] client, peer in
                     context.accept(client, peer: peer, binding: binding)
                 }
@@ -99,22 +103,19 @@ public final class ProxyServer: @unchecked Sendable {
 
     /// Publishes a new route table: requests that start after this see it; requests in flight
     /// keep the route they matched. Pools of upstreams no longer referenced close when idle.
-    public func reload(_ table: RouteTable, tls: [String: TLSContext?] = [:]) {
+    /// `tls` replaces the context of the TLS listeners it names (certificate reload): new
+    /// connections use it, connections already accepted keep the session they have.
+    public func reload(_ table: RouteTable, tls: [String: TLSContext] = [:]) {
         current.withLock { $0 = table }
         let keep = table.endpointIndexes
         let contexts = self.loopContexts
         group.onEveryLoop { loop in
             let context = contexts.on(loop)
             for binding in context.bindings where binding.followsReloads { binding.table = table }
+            for binding in context.bindings where binding.tls != nil {
+                if let replacement = tls[binding.name] { binding.tls = replacement }
+            }
             context.pools.retain(only: keep)
-        }
-    }
-
-    /// Replaces the TLS context of listeners (certificate reload); new connections use it.
-    public func replaceTLS(_ tls: TLSContext) {
-        let contexts = self.loopContexts
-        group.onEveryLoop { loop in
-            for binding in contexts.on(loop).bindings where binding.tls != nil { binding.tls = tls }
         }
     }
 

@@ -11,7 +11,7 @@ struct ServeCommand: Command {
         name: "serve", summary: "run the gateway from a config file",
         usage: "serve --config FILE",
         options: [OptionSpec(name: "config", valueName: "FILE", help: "the JSON config file (see config.example.json)", short: "c")],
-        details: "Signals: SIGHUP reloads the config (an invalid file is refused and the old one stays);\nSIGTERM or SIGINT stops accepting, lets requests in flight finish (server.timeouts.drainMs), exits 0.")
+        details: "Signals: SIGHUP reloads the config and re-reads TLS certificates (anything invalid is refused and the old config stays);\nSIGTERM or SIGINT stops accepting, lets requests in flight finish (server.timeouts.drainMs), exits 0.")
 
     func run(_ arguments: ParsedArguments) throws -> Int32 {
         guard let path = arguments.value("config") else { throw UsageError(message: "--config FILE is required", command: spec.name) }
@@ -29,7 +29,7 @@ struct ServeCommand: Command {
 /// `paygate check`: validate a config file and print the resolved route table.
 struct CheckCommand: Command {
     let spec = CommandSpec(
-        name: "check", summary: "validate a config file and print the resolved route table",
+        name: "check", summary: "validate a config file (and load its TLS certificates) and print the resolved route table",
         usage: "check --config FILE",
         options: [OptionSpec(name: "config", valueName: "FILE", help: "the JSON config file", short: "c")])
 
@@ -38,6 +38,9 @@ struct CheckCommand: Command {
         let config: GatewayConfig
         do { config = try ConfigLoader.load(path: path, environment: processEnvironment()) } catch {
             throw CommandFailure(error.description, status: ExitStatus.usage)
+        }
+        do { _ = try ListenerTLS.contexts(config.listeners) } catch {
+            throw CommandFailure("\(path): \(error.message)", status: ExitStatus.usage)
         }
         print(RouteTablePrinter.render(config), terminator: "")
         print("\(path): OK")

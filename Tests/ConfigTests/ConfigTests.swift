@@ -71,6 +71,27 @@ final class ConfigTests: XCTestCase {
                     path: "$.routes[0].price", code: "no_default_asset")
     }
 
+    func testListenerTLSFilesAndRedirect() throws {
+        let config = try load("""
+        {\(base), "routes": [{"upstream": "api"}], "listeners": [
+          {"name": "https", "address": "0.0.0.0:443", "tls": {"certificateFile": "/etc/paygate/fullchain.pem", "keyFile": "/etc/paygate/privkey.pem"}},
+          {"name": "http", "address": "0.0.0.0:80", "redirectToHttpsPort": 443}]}
+        """)
+        XCTAssertEqual(config.listeners[0].tls?.certificateFile, "/etc/paygate/fullchain.pem")
+        XCTAssertEqual(config.listeners[0].tls?.keyFile, "/etc/paygate/privkey.pem")
+        XCTAssertNil(config.listeners[0].redirectToHTTPSPort)
+        XCTAssertNil(config.listeners[1].tls)
+        XCTAssertEqual(config.listeners[1].redirectToHTTPSPort, 443)
+
+        let listener = { (body: String) in "{\(self.base), \"routes\": [{\"upstream\": \"api\"}], \"listeners\": [{\"address\": \"127.0.0.1:1\", \(body)}]}" }
+        assertError(listener("\"tls\": {\"certificateFile\": \"c.pem\"}"), path: "$.listeners[0].tls.keyFile", code: "missing_key")
+        assertError(listener("\"tls\": {\"certificateFile\": \"c.pem\", \"keyFile\": \"k.pem\", \"password\": \"x\"}"),
+                    path: "$.listeners[0].tls.password", code: "unknown_key")
+        assertError(listener("\"redirectToHttpsPort\": 70000"), path: "$.listeners[0].redirectToHttpsPort", code: "out_of_range")
+        assertError(listener("\"tls\": {\"certificateFile\": \"c.pem\", \"keyFile\": \"k.pem\"}, \"redirectToHttpsPort\": 443"),
+                    path: "$.listeners[0].redirectToHttpsPort", code: "redirect_with_tls")
+    }
+
     func testExplicitAssetPrice() throws {
         let config = try load("""
         {\(base), "routes": [{"upstream": "api", "network": "eip155:99999", "payTo": "\(payee)",

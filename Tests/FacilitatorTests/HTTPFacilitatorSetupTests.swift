@@ -82,11 +82,8 @@ final class HTTPFacilitatorSetupTests: XCTestCase {
     func testHTTPSVerifiesTheCertificateAgainstTheConfiguredCA() throws {
         let scratch = try ScratchDirectory()
         let key = scratch.file("key.pem").path, certificate = scratch.file("cert.pem").path
-        let openssl = try ChildProcess(URL(fileURLWithPath: "/usr/bin/openssl"), [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
-        ])
-        XCTAssertEqual(openssl.waitForExit(timeout: 30), 0, openssl.stderr)
+        let ca = try TestCA(scratch)
+        try ca.issue(commonName: "127.0.0.1", serial: "01", certificateFile: certificate, keyFile: key)
         let port = freePort()
         let script = """
             import http.server, ssl, sys
@@ -104,7 +101,7 @@ final class HTTPFacilitatorSetupTests: XCTestCase {
         server = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, String(port), certificate, key])
         XCTAssertTrue(server!.waitFor("READY"), server!.stderr)
 
-        let trusted = try HTTPFacilitator(.init(name: "tls", baseURL: "https://127.0.0.1:\(port)", caFile: certificate),
+        let trusted = try HTTPFacilitator(.init(name: "tls", baseURL: "https://127.0.0.1:\(port)", caFile: ca.certificateFile),
                                           client: harness.client)
         guard case .success(let supported)? = harness.supported(trusted) else {
             return XCTFail("supported over TLS: \(String(describing: harness.supported(trusted)))")

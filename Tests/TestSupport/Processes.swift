@@ -5,7 +5,7 @@ public var paygateBinary: URL {
     URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("paygate")
 }
 
-/// A child process with captured output, stopped by PID.
+/// A child process with captured output and stdin at EOF, stopped by PID.
 /// `@unchecked Sendable`: the captured output is only touched under `lock` (pipe handlers run
 /// on Foundation threads).
 public final class ChildProcess: @unchecked Sendable {
@@ -21,6 +21,8 @@ public final class ChildProcess: @unchecked Sendable {
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = directory }
+        // Children never read the test runner's terminal (openssl s_client would wait on it).
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = outputPipe
         process.standardError = errorPipe
         outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in

@@ -106,24 +106,18 @@ final class TransportTests: XCTestCase {
     }
 
     func testHTTPSIsVerifiedAgainstTheGivenCA() throws {
+        let ca = try TestCA(scratch)
         let certificate = scratch.file("cert.pem").path
         let key = scratch.file("key.pem").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", certificate]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        XCTAssertEqual(openssl.terminationStatus, 0)
+        try ca.issue(commonName: "localhost", serial: "01", certificateFile: certificate, keyFile: key)
         let port = try startOrigin([certificate, key])
 
-        let trusted = try pay("https://localhost:\(port)/secure", ["--ca-file", certificate])
+        let trusted = try pay("https://localhost:\(port)/secure", ["--ca-file", ca.certificateFile])
         XCTAssertEqual(trusted.status, 0, trusted.stderr)
         XCTAssertEqual(try JSONParser.parse(Array(trusted.stdout.utf8))["path"], "/secure")
 
         let untrusted = try pay("https://localhost:\(port)/secure")
-        XCTAssertEqual(untrusted.status, 1, "a self-signed certificate is not in the system store")
+        XCTAssertEqual(untrusted.status, 1, "a private CA is not in the system store")
         XCTAssertTrue(untrusted.stderr.contains("TLS"), untrusted.stderr)
         XCTAssertEqual(untrusted.stdout, "")
     }
