@@ -5,6 +5,7 @@ import Facilitator
 import Ledger
 import Log
 import Proxy
+import RateLimit
 import X402
 
 /// The x402 paywall of one priced route, as Proxy hooks:
@@ -26,12 +27,16 @@ public final class PaywallRoute: ExchangeHooks {
     /// `Retry-After` for pending settlements (the background retry interval).
     let pendingRetrySeconds: Int
     let policy: PayerPolicy
+    /// Per-payer limits that apply to this route, checked before any facilitator call.
+    let payerLimits: [RateLimitTable]
 
-    public init(name: String, pricing: RoutePricing, services: PaymentServices, policy: PayerPolicy, title: String, pendingRetryMs: Int) {
+    public init(name: String, pricing: RoutePricing, services: PaymentServices, policy: PayerPolicy, payerLimits: [RateLimitTable] = [],
+                title: String, pendingRetryMs: Int) {
         self.name = name
         self.pricing = pricing
         self.services = services
         self.policy = policy
+        self.payerLimits = payerLimits
         self.pendingRetrySeconds = (pendingRetryMs + 999) / 1000
         self.challenge = Challenge(pricing: pricing, requirements: pricing.options.map(\.requirements), title: title)
     }
@@ -73,6 +78,7 @@ public final class PaywallRoute: ExchangeHooks {
         guard policy.allows(from.lowercaseHex) else {
             return .respond(.error(403, code: "payer_not_allowed", message: "payments from this address are not accepted", headers: Challenge.corsHeaders))
         }
+        if let refusal = payerRefusal(from) { return .respond(refusal) }
         let option = pricing.options[index]
         let key = ExactEVMPaymentKey.make(network: option.network, asset: asset, payer: from, nonce: nonce)
         guard services.replay.claim(key) else {
@@ -90,6 +96,21 @@ public final class PaywallRoute: ExchangeHooks {
         lookUpPastUse(attempt, exchange)
         return .suspend
     }
+
+    /// 429 when a payer limit of this route has no token left for `payer` (a flood of payments
+    /// from one address costs no ledger read and no facilitator call).
+    private func payerRefusal(_ payer: EthAddress) -> LocalResponse? {
+        guard !payerLimits.isEmpty else { return nil }
+        let key = BucketKey.payer(payer.withUnsafeBytes { Array($0) })
+        let now = Clock.monotonicNanos()
+        for table in payerLimits {
+            if let wait = table.take(key, now: now) { return .rateLimited(waitNanos: wait, headers: Challenge.corsHeaders) }
+        }
+        return nil
+    }
+
+    /// A client limit refusing a request on this route answers with the paywall's CORS headers.
+    public var refusalHeaders: [(name: String, value: String)] { Challenge.corsHeaders }
 
     /// The public URL of the request, as the client addressed it.
     private func resourceURL(_ request: RequestView) -> String {
