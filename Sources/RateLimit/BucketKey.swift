@@ -6,11 +6,14 @@ public struct BucketKey: Hashable, Sendable {
 
     enum Kind: UInt8 { case ipv4 = 4, ipv6 = 6, payer = 20 }
 
-    /// Up to 23 bytes plus the kind tag.
-    init(_ bytes: some Collection<UInt8>, kind: Kind) {
+    /// The first `count` bytes of `bytes` (at most 23), each ANDed with `mask(index)`, plus the
+    /// kind tag; written straight into the words (no intermediate array).
+    init(_ bytes: [UInt8], kind: Kind, mask: (Int) -> UInt8 = { _ in 0xFF }) {
         var packed: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &packed) { raw in
-            for (index, byte) in bytes.prefix(23).enumerated() { raw[index] = byte }
+            bytes.withUnsafeBufferPointer { source in
+                for index in 0..<min(source.count, 23) { raw[index] = source[index] & mask(index) }
+            }
             raw[23] = kind.rawValue
         }
         words = packed
@@ -20,12 +23,10 @@ public struct BucketKey: Hashable, Sendable {
     public static func client(_ address: [UInt8], ipv4Prefix: Int, ipv6Prefix: Int) -> BucketKey {
         let isV4 = address.count == 4
         let prefix = isV4 ? ipv4Prefix : ipv6Prefix
-        var masked = address
-        for index in masked.indices {
+        return BucketKey(address, kind: isV4 ? .ipv4 : .ipv6) { index in
             let kept = min(8, max(0, prefix - index * 8))
-            masked[index] &= kept == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - kept))
+            return kept == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - kept))
         }
-        return BucketKey(masked, kind: isV4 ? .ipv4 : .ipv6)
     }
 
     /// A payer's 20-byte address.
