@@ -50,6 +50,16 @@ public final class RateLimitTable: Sendable {
         return wait
     }
 
+    /// Returns a token taken for `key` (nothing happens if the key was evicted meanwhile: it
+    /// has a full bucket then).
+    public func giveBack(_ key: BucketKey) {
+        let bucket = self.bucket
+        shards[key.shard(of: shards.count)].state.withLock { state in
+            guard let index = state.fullAt.index(forKey: key) else { return }
+            bucket.giveBack(&state.fullAt.values[index])
+        }
+    }
+
     /// Takes a token for a client address (4 or 16 bytes), grouped by this table's prefixes.
     public func take(client address: [UInt8], now: UInt64) -> UInt64? {
         guard case .client(let ipv4Prefix, let ipv6Prefix) = keying else { preconditionFailure("not a client limit") }

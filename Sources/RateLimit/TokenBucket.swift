@@ -38,6 +38,13 @@ public struct TokenBucket: Sendable, Equatable {
         return nil
     }
 
+    /// Returns the token a `take` drew (the request turned out not to count, e.g. a payment
+    /// whose signature is invalid: the payer it names did not send it).
+    @inline(__always)
+    public func giveBack(_ fullAt: inout UInt64) {
+        fullAt = fullAt >= interval ? fullAt - interval : TokenBucket.full
+    }
+
     /// Whether a bucket in state `fullAt` holds all its tokens at `now` (and may be forgotten).
     @inline(__always)
     public static func isFull(_ fullAt: UInt64, now: UInt64) -> Bool { fullAt <= now }

@@ -91,6 +91,17 @@ final class PaymentTests: XCTestCase {
         return PaymentHeader.encode(payload)
     }
 
+    /// `header` with the authorization's `from` changed from `signer` to `claimed` (the
+    /// signature no longer matches).
+    private func forge(_ header: String, from signer: PrivateKey, as claimed: PrivateKey) throws -> String {
+        var json = String(decoding: try XCTUnwrap(Data(base64Encoded: header)), as: UTF8.self)
+        for (mine, theirs) in [(signer.address.checksummed, claimed.address.checksummed), (signer.address.lowercaseHex, claimed.address.lowercaseHex)] {
+            json = json.replacingOccurrences(of: mine, with: theirs)
+        }
+        XCTAssertTrue(json.lowercased().contains(claimed.address.lowercaseHex.lowercased()), json)
+        return Data(json.utf8).base64EncodedString()
+    }
+
     private func paid(_ target: String, header: String) throws -> RawResponse {
         try send(request("GET", target, headers: ["PAYMENT-SIGNATURE: \(header)"]))
     }
@@ -106,6 +117,15 @@ final class PaymentTests: XCTestCase {
     // MARK: Tests
 
     func testPayerLimitRefusesOnePayerBeforeAnyFacilitatorCall() throws {
+        // Forged payments naming the payer (signed by another key) are refused as invalid and
+        // give their tokens back: nobody can use up someone else's allowance.
+        for _ in 0..<3 {
+            let forged = try forge(try payment(for: "/echo/limited", key: otherPayer), from: otherPayer, as: payer)
+            let refused = try paid("/echo/limited", header: forged)
+            XCTAssertEqual(refused.status, 402)
+            XCTAssertEqual(try PaymentHeader.decodePaymentRequired(try XCTUnwrap(refused.header("payment-required"))).error,
+                           "invalid_exact_evm_signature")
+        }
         for _ in 0..<2 { XCTAssertEqual(try paid("/echo/limited", header: try payment(for: "/echo/limited")).status, 200) }
         let before = try balance(payer.address.checksummed)
         let refused = try paid("/echo/limited", header: try payment(for: "/echo/limited"))

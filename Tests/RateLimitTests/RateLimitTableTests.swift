@@ -36,6 +36,17 @@ final class RateLimitTableTests: XCTestCase {
         XCTAssertEqual(table.refusals.count, 1)
     }
 
+    func testGiveBackOfATakenToken() {
+        let table = RateLimitTable(name: "t", bucket: TokenBucket(requestsPerSecond: 1, burst: 1), keying: .payer)
+        let key = BucketKey.payer([UInt8](repeating: 3, count: 20))
+        XCTAssertNil(table.take(key, now: now))
+        table.giveBack(key)
+        XCTAssertNil(table.take(key, now: now))
+        XCTAssertNotNil(table.take(key, now: now))
+        table.giveBack(.payer([UInt8](repeating: 4, count: 20)))
+        XCTAssertEqual(table.count, 1, "giving back for an unknown key adds nothing")
+    }
+
     func testSizeIsBoundedUnderAFloodOfDistinctKeys() {
         let table = RateLimitTable(name: "t", bucket: TokenBucket(requestsPerSecond: 1, burst: 5), keying: .client(ipv4Prefix: 32, ipv6Prefix: 64),
                                    capacity: 1000, shards: 4)

@@ -52,6 +52,18 @@ final class TokenBucketTests: XCTestCase {
         XCTAssertEqual(thirds.tolerance, 333_333_333)
     }
 
+    func testGivingBackReturnsExactlyTheTokenTaken() {
+        let bucket = TokenBucket(requestsPerSecond: 1, burst: 2)
+        var state = TokenBucket.full
+        XCTAssertEqual(admitted(bucket, &state, count: 2, at: start), 2)
+        bucket.giveBack(&state)
+        XCTAssertEqual(admitted(bucket, &state, count: 2, at: start), 1)
+        var fresh = TokenBucket.full
+        bucket.giveBack(&fresh)
+        XCTAssertEqual(fresh, TokenBucket.full, "a full bucket stays full")
+        XCTAssertEqual(admitted(bucket, &fresh, count: 3, at: start), 2, "giving back never raises the burst")
+    }
+
     func testFullness() {
         let bucket = TokenBucket(requestsPerSecond: 2, burst: 3)
         var state = TokenBucket.full
