@@ -281,7 +281,12 @@ struct ConfigDecoder {
             guard let rate = Double(rateLiteral), rate > 0, rate <= 1_000_000 else {
                 throw object.invalid("requestsPerSecond", code: "out_of_range", "must be a number above 0")
             }
-            var limit = RateLimitConfig(name: try object.optionalString("name") ?? "\(keyText)\(limits.count)", key: key,
+            let name = try object.optionalString("name") ?? "\(keyText)\(limits.count)"
+            // Buckets and metrics are kept by name, so two limits cannot share one.
+            guard !limits.contains(where: { $0.name == name }) else {
+                throw object.invalid("name", code: "duplicate_name", "another rate limit is named \"\(name)\"")
+            }
+            var limit = RateLimitConfig(name: name, key: key,
                                         requestsPerSecond: rate, burst: try bounded(object, "burst", max(1, Int(rate.rounded(.up))), 1...1_000_000))
             limit.ipv4Prefix = try bounded(object, "ipv4Prefix", limit.ipv4Prefix, 1...32)
             limit.ipv6Prefix = try bounded(object, "ipv6Prefix", limit.ipv6Prefix, 1...128)

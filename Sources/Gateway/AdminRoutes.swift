@@ -16,6 +16,7 @@ enum AdminRoutes {
             ("/readyz", ["GET", "HEAD"], ReadinessService(gateway: gateway)),
             ("/metrics", ["GET"], gate(OffLoopService(workers: workers) { _ in
                 MetricsExport.render(proxy: gateway.proxy, routeNames: slots.names, payments: gateway.payments?.services,
+                                     rateLimits: gateway.rateLimits,
                                      startedAtMs: gateway.startedAt, reloads: gateway.reloadCounts)
             })),
             ("/admin/receipts", ["GET"], gate(OffLoopService(workers: workers) { AdminAPI.receipts($0, ledger: ledger) })),

@@ -4,6 +4,7 @@ import Ledger
 import Log
 import Paywall
 import Proxy
+import RateLimit
 import Synchronization
 import Upstream
 
@@ -43,7 +44,8 @@ public final class Gateway: @unchecked Sendable {
         do {
             payments = try PaymentRuntime.build(config, group: group, workers: workers)
             let settings = builder.settings(config.server)
-            let table = RouteTable(routes: try Self.routes(config, builder: builder, payments: payments), settings: settings)
+            let table = RouteTable(routes: try Self.routes(config, builder: builder, payments: payments), settings: settings,
+                                   admission: builder.admission(config))
             proxy = ProxyServer(group: group, table: table, accessLog: try Self.accessLogSink(config.logging.accessLog))
         } catch {
             group.shutdown()
@@ -89,7 +91,8 @@ public final class Gateway: @unchecked Sendable {
                 guard let payments else {
                     throw GatewayError(code: "restart_required", message: "route \(route.name): the first priced route needs a restart (no ledger open)")
                 }
-                hooks = payments.hooks(for: route, pricing: pricing, config: config)
+                hooks = payments.hooks(for: route, pricing: pricing, config: config,
+                                       payerLimits: builder.payerLimits(config, route: route.name))
             }
             routes.append(try builder.route(route, upstream: upstream, hooks: hooks))
         }
@@ -154,6 +157,7 @@ public final class Gateway: @unchecked Sendable {
 
     var adminTokenBytes: [UInt8]? { adminToken }
     var routeSlots: RouteSlots { builder.slots }
+    var rateLimits: RateLimitRegistry { builder.limits }
     var reloadCounts: (succeeded: UInt64, failed: UInt64) {
         (reloadsSucceeded.load(ordering: .relaxed), reloadsFailed.load(ordering: .relaxed))
     }
@@ -164,6 +168,8 @@ public final class Gateway: @unchecked Sendable {
     /// file and facilitator definitions are kept (changing them needs a restart); routes,
     /// upstreams, prices, splits, limits and policy change at once for new requests, and TLS
     /// listeners re-read their certificate and key files for new connections (`ListenerTLS`).
+    /// A rate limit whose name, key, rate, burst and prefixes stay the same keeps its buckets;
+    /// a changed one starts with full buckets.
     public func reload(path: String, environment: [String: String]) -> Result<Int, GatewayError> {
         let result = reloadLock.withLock { _ -> Result<Int, GatewayError> in
             do {
@@ -174,11 +180,12 @@ public final class Gateway: @unchecked Sendable {
                 if let refusal = ListenerTLS.restartNeeded(from: current.listeners, to: next.listeners) {
                     throw GatewayError(code: "restart_required", message: refusal)
                 }
-                let table = RouteTable(routes: try Self.routes(next, builder: builder, payments: payments),
-                                       settings: builder.settings(next.server))
                 let tls = try ListenerTLS.contexts(next.listeners)
+                let table = RouteTable(routes: try Self.routes(next, builder: builder, payments: payments),
+                                       settings: builder.settings(next.server), admission: builder.admission(next))
                 payments?.refreshSupported()
                 proxy.reload(table, tls: tls)
+                builder.limits.retain(only: Set(next.rateLimits.map(\.name)))
                 payments?.recovery.update(routes: table.routes.compactMap { $0.hooks as? PaywallRoute })
                 current = next
                 return .success(table.routes.count)

@@ -3,17 +3,20 @@ import Log
 import Metrics
 import Paywall
 import Proxy
+import RateLimit
 
 /// `/metrics`: the proxy's per-loop counters merged, the payment counters, and ledger gauges,
 /// in Prometheus text format. Runs on a worker thread (collecting from the loops blocks).
 enum MetricsExport {
-    static func render(proxy: ProxyServer, routeNames: [String], payments: PaymentServices?, startedAtMs: UInt64,
+    static func render(proxy: ProxyServer, routeNames: [String], payments: PaymentServices?, rateLimits: RateLimitRegistry, startedAtMs: UInt64,
                        reloads: (succeeded: UInt64, failed: UInt64)) -> LocalResponse {
         var metrics = MetricsBuilder()
         metrics.gauge("paygate_start_time_seconds", help: "Unix time the process started", value: Double(startedAtMs) / 1000)
         metrics.counter("paygate_config_reloads_total", help: "Config reloads by result", labels: ["result": "success"], value: reloads.succeeded)
         metrics.counter("paygate_config_reloads_total", help: "Config reloads by result", labels: ["result": "failure"], value: reloads.failed)
-        addProxy(&metrics, stats: proxy.statistics(), routeNames: routeNames)
+        let stats = proxy.statistics()
+        addProxy(&metrics, stats: stats, routeNames: routeNames)
+        addAdmission(&metrics, clientDenied: stats.clientDenied, refusals: rateLimits.refusals)
         metrics.gauge("paygate_open_connections", help: "Client connections open now", value: proxy.openConnections())
         if let payments { addPayments(&metrics, payments) }
         do {
@@ -47,6 +50,14 @@ enum MetricsExport {
         metrics.counter("paygate_malformed_requests_total", help: "Requests refused by the HTTP parser", value: stats.parseErrors)
         metrics.counter("paygate_received_bytes_total", help: "Bytes read from clients", value: stats.bytesIn)
         metrics.counter("paygate_sent_bytes_total", help: "Bytes written to clients", value: stats.bytesOut)
+    }
+
+    private static func addAdmission(_ metrics: inout MetricsBuilder, clientDenied: UInt64, refusals: [(name: String, count: UInt64)]) {
+        metrics.counter("paygate_client_denied_total", help: "Requests refused by the client network policy", value: clientDenied)
+        for (name, count) in refusals {
+            metrics.add("paygate_rate_limited_total", help: "Requests refused by a rate limit, by limit name", type: .counter,
+                        labels: [Label(name: "limit", value: name)], value: .unsigned(UInt128(count)))
+        }
     }
 
     private static func addPayments(_ metrics: inout MetricsBuilder, _ payments: PaymentServices) {

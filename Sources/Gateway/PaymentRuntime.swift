@@ -4,6 +4,7 @@ import Facilitator
 import Ledger
 import Log
 import Paywall
+import RateLimit
 import Upstream
 
 /// The payment side of a running gateway, built when the config prices at least one route: the
@@ -88,8 +89,8 @@ final class PaymentRuntime: Sendable {
     }
 
     /// The paywall hooks of a priced route.
-    func hooks(for route: RouteConfig, pricing: RoutePricing, config: GatewayConfig) -> PaywallRoute {
-        PaywallRoute(name: route.name, pricing: pricing, services: services, policy: PayerPolicy(config.policy),
+    func hooks(for route: RouteConfig, pricing: RoutePricing, config: GatewayConfig, payerLimits: [RateLimitTable]) -> PaywallRoute {
+        PaywallRoute(name: route.name, pricing: pricing, services: services, policy: PayerPolicy(config.policy), payerLimits: payerLimits,
                      title: route.pricing?.description.isEmpty == false ? pricing.description : config.payments.paywallTitle,
                      pendingRetryMs: config.payments.pendingRetryMs)
     }

@@ -1,6 +1,7 @@
 import Config
 import EventLoop
 import Proxy
+import RateLimit
 import Routing
 import Upstream
 
@@ -23,6 +24,8 @@ final class RuntimeBuilder {
     /// Stats slots by route name, shared by every table this gateway builds.
     let slots = RouteSlots()
     private var endpoints: [String: (UpstreamConfig, UpstreamEndpoint)] = [:]
+    /// Rate-limit buckets by limit name, kept across reloads.
+    let limits = RateLimitRegistry()
 
     func settings(_ server: ServerConfig) -> ProxySettings {
         var settings = ProxySettings()
@@ -35,6 +38,26 @@ final class RuntimeBuilder {
         settings.trustedProxies = server.trustedProxies
         settings.viaName = server.via
         return settings
+    }
+
+    /// Client network policy and client-keyed limits for the public listeners (nil: neither).
+    func admission(_ config: GatewayConfig) -> ClientAdmission? {
+        let limits = config.rateLimits.filter { $0.key == .client }.map { limit in
+            ClientAdmission.Limit(table: table(limit), routeSlots: limit.routes.isEmpty ? nil : Set(limit.routes.map(slots.slot(for:))))
+        }
+        let policy = config.policy
+        guard !limits.isEmpty || !policy.allowClients.isEmpty || !policy.denyClients.isEmpty else { return nil }
+        return ClientAdmission(allow: policy.allowClients, deny: policy.denyClients, limits: limits)
+    }
+
+    /// The payer-keyed limits that apply to the route named `route`.
+    func payerLimits(_ config: GatewayConfig, route: String) -> [RateLimitTable] {
+        config.rateLimits.filter { $0.key == .payer && ($0.routes.isEmpty || $0.routes.contains(route)) }.map(table)
+    }
+
+    private func table(_ limit: RateLimitConfig) -> RateLimitTable {
+        let keying: RateLimitTable.Keying = limit.key == .client ? .client(ipv4Prefix: limit.ipv4Prefix, ipv6Prefix: limit.ipv6Prefix) : .payer
+        return limits.table(name: limit.name, bucket: TokenBucket(requestsPerSecond: limit.requestsPerSecond, burst: limit.burst), keying: keying)
     }
 
     func endpoint(_ upstream: UpstreamConfig) throws(GatewayError) -> UpstreamEndpoint {

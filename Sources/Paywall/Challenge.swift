@@ -12,11 +12,14 @@ struct Challenge {
     let requirements: [PaymentRequirements]
     let title: String
 
-    /// Headers every paywall answer carries so browsers may read the payment headers.
+    /// Headers every paywall answer carries so browsers may read the payment headers (and
+    /// `Retry-After` of 429 and pending 503 answers, which is not CORS-safelisted).
     static let corsHeaders: [(name: String, value: String)] = [
         ("Access-Control-Allow-Origin", "*"),
-        ("Access-Control-Expose-Headers", "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE"),
+        ("Access-Control-Expose-Headers", exposedHeaders),
     ]
+
+    static let exposedHeaders = "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE, Retry-After"
 
     /// The request headers a paying client sends.
     static let paymentRequestHeaders = "PAYMENT-SIGNATURE, X-PAYMENT, SIGN-IN-WITH-X, Content-Type, Authorization"
@@ -63,7 +66,7 @@ struct Challenge {
             ("Access-Control-Allow-Origin", "*"),
             ("Access-Control-Allow-Methods", requestedMethod + ", OPTIONS"),
             ("Access-Control-Allow-Headers", allowed),
-            ("Access-Control-Expose-Headers", "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE"),
+            ("Access-Control-Expose-Headers", exposedHeaders),
             ("Access-Control-Max-Age", "600"),
             ("Cache-Control", "no-store"),
         ])

@@ -2,6 +2,7 @@ import Config
 import Crypto
 import Facilitator
 import Ledger
+import RateLimit
 import X402
 
 /// One payment on one request, from decoding to the last log line. Lives in the exchange's
@@ -28,6 +29,8 @@ final class PaymentAttempt {
     var outcome: String = "pending"
     /// Whether this request still holds the in-flight claim on `paymentKey`.
     var holdsClaim = true
+    /// The payer-limit tokens this payment took, returned if it proves invalid.
+    var payerTokens: (key: BucketKey, tables: ArraySlice<RateLimitTable>)?
 
     init(payment: PaymentPayload, option: PaymentOption, call: FacilitatorCall, paymentKey: String, payer: String,
          resourceURL: String, method: String, identifier: String?, startedNanos: UInt64) {

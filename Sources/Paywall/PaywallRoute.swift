@@ -5,6 +5,7 @@ import Facilitator
 import Ledger
 import Log
 import Proxy
+import RateLimit
 import X402
 
 /// The x402 paywall of one priced route, as Proxy hooks:
@@ -26,12 +27,16 @@ public final class PaywallRoute: ExchangeHooks {
     /// `Retry-After` for pending settlements (the background retry interval).
     let pendingRetrySeconds: Int
     let policy: PayerPolicy
+    /// Per-payer limits that apply to this route, checked before any facilitator call.
+    let payerLimits: [RateLimitTable]
 
-    public init(name: String, pricing: RoutePricing, services: PaymentServices, policy: PayerPolicy, title: String, pendingRetryMs: Int) {
+    public init(name: String, pricing: RoutePricing, services: PaymentServices, policy: PayerPolicy, payerLimits: [RateLimitTable] = [],
+                title: String, pendingRetryMs: Int) {
         self.name = name
         self.pricing = pricing
         self.services = services
         self.policy = policy
+        self.payerLimits = payerLimits
         self.pendingRetrySeconds = (pendingRetryMs + 999) / 1000
         self.challenge = Challenge(pricing: pricing, requirements: pricing.options.map(\.requirements), title: title)
     }
@@ -73,6 +78,11 @@ public final class PaywallRoute: ExchangeHooks {
         guard policy.allows(from.lowercaseHex) else {
             return .respond(.error(403, code: "payer_not_allowed", message: "payments from this address are not accepted", headers: Challenge.corsHeaders))
         }
+        let payerTokens: ArraySlice<RateLimitTable>
+        switch takePayerTokens(from) {
+        case .success(let taken): payerTokens = taken
+        case .failure(let refusal): return .respond(refusal.response)
+        }
         let option = pricing.options[index]
         let key = ExactEVMPaymentKey.make(network: option.network, asset: asset, payer: from, nonce: nonce)
         guard services.replay.claim(key) else {
@@ -84,12 +94,37 @@ public final class PaywallRoute: ExchangeHooks {
             call: FacilitatorCall(payload: payment, requirements: option.requirements, requirementsV1: requirementsV1, requestID: exchange.requestID),
             paymentKey: key, payer: from.checksummed, resourceURL: url, method: request.methodName, identifier: identifier,
             startedNanos: Clock.monotonicNanos())
+        if !payerTokens.isEmpty { attempt.payerTokens = (BucketKey.payer(from.withUnsafeBytes { Array($0) }), payerTokens) }
         exchange.context = attempt
         exchange.logFields.append(("payer", attempt.payer))
         exchange.responseHeaders.append(contentsOf: Challenge.corsHeaders)
         lookUpPastUse(attempt, exchange)
         return .suspend
     }
+
+    /// A token from every payer limit of this route, or a 429 when one has none left for
+    /// `payer` (then the tokens already taken go back). A flood of payments from one address
+    /// costs no ledger read and no facilitator call. The payer is only claimed until verified,
+    /// so payments found invalid return their tokens (`rejectVerification`): nobody can use up
+    /// another payer's allowance by naming it in forged payments.
+    private func takePayerTokens(_ payer: EthAddress) -> Result<ArraySlice<RateLimitTable>, Refusal> {
+        guard !payerLimits.isEmpty else { return .success([]) }
+        let key = BucketKey.payer(payer.withUnsafeBytes { Array($0) })
+        let now = Clock.monotonicNanos()
+        for (index, table) in payerLimits.enumerated() {
+            guard let wait = table.take(key, now: now) else { continue }
+            for taken in payerLimits[..<index] { taken.giveBack(key) }
+            return .failure(Refusal(response: .rateLimited(waitNanos: wait, headers: Challenge.corsHeaders)))
+        }
+        return .success(payerLimits[...])
+    }
+
+    struct Refusal: Error {
+        let response: LocalResponse
+    }
+
+    /// A client limit refusing a request on this route answers with the paywall's CORS headers.
+    public var refusalHeaders: [(name: String, value: String)] { Challenge.corsHeaders }
 
     /// The public URL of the request, as the client addressed it.
     private func resourceURL(_ request: RequestView) -> String {
@@ -204,6 +239,10 @@ public final class PaywallRoute: ExchangeHooks {
     }
 
     private func rejectVerification(_ attempt: PaymentAttempt, _ exchange: Exchange, reason: String, facilitator: String) {
+        if let tokens = attempt.payerTokens {
+            attempt.payerTokens = nil
+            for table in tokens.tables { table.giveBack(tokens.key) }
+        }
         services.metrics.verification(facilitator: facilitator, outcome: reason)
         services.metrics.challenge(route: name)
         attempt.outcome = "invalid"

@@ -19,6 +19,8 @@ final class ClientConnection: StreamChannel, UpstreamUser {
     let peer: SocketAddress?
     /// The client's IP as text, for X-Forwarded-For and logs.
     let peerText: [UInt8]
+    /// The client's IP as 4 or 16 bytes (IPv4-mapped IPv6 as IPv4); empty without a peer.
+    let peerAddress: [UInt8]
     let peerIsTrusted: Bool
     let isTLS: Bool
 
@@ -57,7 +59,8 @@ final class ClientConnection: StreamChannel, UpstreamUser {
         self.binding = binding
         self.peer = peer
         self.peerText = Array((peer?.host ?? "unknown").utf8)
-        self.peerIsTrusted = peer.map { binding.table.settings.trustedProxies.contains($0.addressBytes) } ?? false
+        self.peerAddress = peer?.addressBytes ?? []
+        self.peerIsTrusted = peer != nil && binding.table.settings.trustedProxies.contains(peerAddress)
         self.isTLS = tls != nil
         super.init(loop: context.loop, fd: fd, tls: tls, connecting: false)
         armClientTimer(.header)
@@ -276,6 +279,13 @@ final class ClientConnection: StreamChannel, UpstreamUser {
         ex.bytesIn = UInt64(head.headLength)
         setTimeout(0)
         clientTimer = .body
+        // A request resumed after a suspended `check` was admitted the first time round.
+        let admission = resumed ? nil : table.admission
+        let client = admission == nil ? [] : clientAddress(buffer)
+        if let admission, !admission.admits(client) {
+            context.stats.clientDenied &+= 1
+            return finishLocally(head, .clientDenied)
+        }
 
         guard let target = RequestTarget(head: head, buffer: buffer) else {
             return finishLocally(head, .error(400, code: "unsupported_target", message: "only origin-form and absolute-form targets are served",
@@ -295,7 +305,12 @@ final class ClientConnection: StreamChannel, UpstreamUser {
         let host = hostWithoutPort(head.host.map { slice(buffer, $0) } ?? UnsafeRawBufferPointer(start: nil, count: 0))
         var matchPath = normalized
         if matchPath.count > 1 && matchPath.last == UInt8(ascii: "/") { matchPath = UnsafeRawBufferPointer(rebasing: matchPath.dropLast()) }
-        guard let route = table.match(method: head.method, methodName: slice(buffer, head.methodRange), host: host, path: matchPath) else {
+        let matched = table.match(method: head.method, methodName: slice(buffer, head.methodRange), host: host, path: matchPath)
+        if let admission, let refusal = admission.refusal(for: client, route: matched, now: Clock.monotonicNanos()) {
+            ex.route = matched
+            return finishLocally(head, refusal)
+        }
+        guard let route = matched else {
             return finishLocally(head, .error(404, code: "no_route", message: "no route for this request"))
         }
         ex.route = route

@@ -20,6 +20,13 @@ public protocol ExchangeHooks: AnyObject, Sendable {
     func complete(_ exchange: Exchange, response: BufferedResponse)
     /// `log`: the exchange is over (sent, failed or abandoned by the client).
     func finished(_ exchange: Exchange, outcome: ExchangeOutcome)
+    /// Headers the proxy adds when it refuses a request on this route itself (a client rate
+    /// limit), so such an answer is as readable to the route's clients as the hooks' own (CORS).
+    var refusalHeaders: [(name: String, value: String)] { get }
+}
+
+extension ExchangeHooks {
+    public var refusalHeaders: [(name: String, value: String)] { [] }
 }
 
 public enum CheckDecision {

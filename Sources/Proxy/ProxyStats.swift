@@ -11,6 +11,8 @@ public struct ProxyStats: Sendable {
     public var upstreamErrors: [String: UInt64] = [:]
     public var retries: UInt64 = 0
     public var parseErrors: UInt64 = 0
+    /// Requests refused by the client network policy (403 `client_denied`).
+    public var clientDenied: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
 
@@ -33,6 +35,7 @@ public struct ProxyStats: Sendable {
         for (key, value) in other.upstreamErrors { upstreamErrors[key, default: 0] += value }
         retries += other.retries
         parseErrors += other.parseErrors
+        clientDenied += other.clientDenied
         bytesIn &+= other.bytesIn
         bytesOut &+= other.bytesOut
     }

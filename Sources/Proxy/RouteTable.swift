@@ -113,10 +113,13 @@ public final class Route: Sendable {
 public final class RouteTable: Sendable {
     public let routes: [Route]
     public let settings: ProxySettings
+    /// Client network policy and per-client limits (public listeners); nil: everyone, unlimited.
+    public let admission: ClientAdmission?
 
-    public init(routes: [Route], settings: ProxySettings) {
+    public init(routes: [Route], settings: ProxySettings, admission: ClientAdmission? = nil) {
         self.routes = routes
         self.settings = settings
+        self.admission = admission
     }
 
     /// First route matching method, host (without port) and normalized path.

@@ -130,6 +130,13 @@ final class ConfigTests: XCTestCase {
         """, path: "$.splits.s[0].address", code: "invalid_hex")
     }
 
+    func testRateLimitNamesAreUnique() {
+        assertError("""
+        {\(base), "routes": [{"upstream": "api"}],
+         "rateLimits": [{"name": "x", "key": "client", "requestsPerSecond": 1}, {"name": "x", "key": "payer", "requestsPerSecond": 2}]}
+        """, path: "$.rateLimits[1].name", code: "duplicate_name")
+    }
+
     func testAddressesAreChecksummed() {
         assertError("{\(base), \"routes\": [{\"upstream\": \"api\", \"price\": \"$1\", \"network\": \"paygate:devnet\", \"payTo\": \"0x7e5F4552091A69125d5DfCb7b8C2659029395Bdf\"}]}",
                     path: "$.routes[0].payTo", code: "invalid_address_checksum")

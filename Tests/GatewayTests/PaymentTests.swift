@@ -18,6 +18,10 @@ final class PaymentTests: XCTestCase {
     var port: UInt16 = 0
     var admin: UInt16 = 0
     let payer = try! PrivateKey.random()
+    /// A second funded payer, for limits that must not touch the first.
+    let otherPayer = try! PrivateKey.random()
+    /// On the config's payer deny list.
+    let blockedPayer = try! PrivateKey.random()
     let payTo = "0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69"
 
     override func setUpWithError() throws {
@@ -27,8 +31,9 @@ final class PaymentTests: XCTestCase {
         admin = freePort()
         // Fund the payer on the development chain before the gateway opens it.
         let chain = try DevChainStore(path: scratch.file("devnet.sqlite").path)
-        let address = payer.address.checksummed
-        _ = try awaitStore { chain.mint(address: address, amount: TokenAmount(units: 1_000_000), completion: $0) }
+        for address in [payer.address.checksummed, otherPayer.address.checksummed] {
+            _ = try awaitStore { chain.mint(address: address, amount: TokenAmount(units: 1_000_000), completion: $0) }
+        }
         chain.close()
         let config = """
         {"listeners": [{"name": "public", "address": "127.0.0.1:\(port)"}],
@@ -41,7 +46,10 @@ final class PaymentTests: XCTestCase {
                               {"name": "author", "address": "\(payTo)", "bps": 3334}]},
          "payments": {"network": "paygate:devnet", "payTo": "\(payTo)", "split": "three"},
          "ledger": {"path": "\(scratch.file("ledger.sqlite").path)"},
+         "rateLimits": [{"name": "per-payer", "key": "payer", "requestsPerSecond": 0.01, "burst": 2, "routes": ["limited"]}],
+         "policy": {"denyPayers": ["\(blockedPayer.address.checksummed)"]},
          "routes": [
+           {"name": "limited", "path": "/echo/limited", "upstream": "origin", "price": "$0.001"},
            {"name": "free", "path": "/conn", "upstream": "origin"},
            {"name": "echo", "path": "/echo/*", "upstream": "origin", "price": "$0.001", "description": "echo", "mimeType": "application/json"},
            {"name": "status", "path": "/status/*", "upstream": "origin", "price": "$0.001"},
@@ -83,6 +91,17 @@ final class PaymentTests: XCTestCase {
         return PaymentHeader.encode(payload)
     }
 
+    /// `header` with the authorization's `from` changed from `signer` to `claimed` (the
+    /// signature no longer matches).
+    private func forge(_ header: String, from signer: PrivateKey, as claimed: PrivateKey) throws -> String {
+        var json = String(decoding: try XCTUnwrap(Data(base64Encoded: header)), as: UTF8.self)
+        for (mine, theirs) in [(signer.address.checksummed, claimed.address.checksummed), (signer.address.lowercaseHex, claimed.address.lowercaseHex)] {
+            json = json.replacingOccurrences(of: mine, with: theirs)
+        }
+        XCTAssertTrue(json.lowercased().contains(claimed.address.lowercaseHex.lowercased()), json)
+        return Data(json.utf8).base64EncodedString()
+    }
+
     private func paid(_ target: String, header: String) throws -> RawResponse {
         try send(request("GET", target, headers: ["PAYMENT-SIGNATURE: \(header)"]))
     }
@@ -96,6 +115,42 @@ final class PaymentTests: XCTestCase {
     }
 
     // MARK: Tests
+
+    func testPayerLimitRefusesOnePayerBeforeAnyFacilitatorCall() throws {
+        // Forged payments naming the payer (signed by another key) are refused as invalid and
+        // give their tokens back: nobody can use up someone else's allowance.
+        for _ in 0..<3 {
+            let forged = try forge(try payment(for: "/echo/limited", key: otherPayer), from: otherPayer, as: payer)
+            let refused = try paid("/echo/limited", header: forged)
+            XCTAssertEqual(refused.status, 402)
+            XCTAssertEqual(try PaymentHeader.decodePaymentRequired(try XCTUnwrap(refused.header("payment-required"))).error,
+                           "invalid_exact_evm_signature")
+        }
+        for _ in 0..<2 { XCTAssertEqual(try paid("/echo/limited", header: try payment(for: "/echo/limited")).status, 200) }
+        let before = try balance(payer.address.checksummed)
+        let refused = try paid("/echo/limited", header: try payment(for: "/echo/limited"))
+        XCTAssertEqual(refused.status, 429)
+        XCTAssertEqual(refused.json["code"] as? String, "rate_limited")
+        XCTAssertEqual(refused.header("retry-after"), "100", "one payment every 100 s")
+        XCTAssertEqual(refused.header("access-control-allow-origin"), "*")
+        XCTAssertTrue(refused.header("access-control-expose-headers")?.contains("Retry-After") ?? false)
+        XCTAssertEqual(try balance(payer.address.checksummed), before, "nothing was settled for the refused payment")
+        XCTAssertEqual(try ledger().receipts(filter: ReceiptFilter(route: "limited")).receipts.count, 2)
+        XCTAssertEqual(try paid("/echo/limited", header: try payment(for: "/echo/limited", key: otherPayer)).status, 200,
+                       "another payer has its own bucket")
+        XCTAssertEqual(try paid("/echo/a", header: try payment(for: "/echo/a")).status, 200, "the limit names one route only")
+        let scrape = try RawClient(port: admin)
+        scrape.send(request("GET", "/metrics"))
+        let metrics = String(decoding: try XCTUnwrap(scrape.readResponse()).body, as: UTF8.self)
+        XCTAssertTrue(metrics.contains("paygate_rate_limited_total{limit=\"per-payer\"} 1"), metrics)
+    }
+
+    func testDeniedPayerIsRefusedBeforeVerification() throws {
+        let refused = try paid("/echo/a", header: try payment(for: "/echo/a", key: blockedPayer))
+        XCTAssertEqual(refused.status, 403)
+        XCTAssertEqual(refused.json["code"] as? String, "payer_not_allowed")
+        XCTAssertEqual(try paid("/echo/a", header: try payment(for: "/echo/a")).status, 200)
+    }
 
     func testUnpaidRequestGetsAChallengeInEveryShape() throws {
         let response = try send(request("GET", "/echo/a?x=1", headers: ["X-Forwarded-Proto: https"]))

@@ -114,6 +114,27 @@ final class ServeTests: XCTestCase {
         XCTAssertTrue(child.stderr.contains("drain deadline passed"), child.stderr)
     }
 
+    func testOperationalLogIsJSONLinesWithALevel() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"path\":\"/*\",\"upstream\":\"origin\"}]"))
+        let child = try startServe(path)
+        _ = try scratch.write("gw.json", "{\"routes\": [{\"upstream\": \"missing\"}]}")
+        child.signal(SIGHUP)
+        XCTAssertTrue(child.waitFor("config reload refused"))
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+        var levels: [String: String] = [:]
+        for line in child.stderr.split(separator: "\n") {
+            let entry = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+            let level = try XCTUnwrap(entry["level"] as? String, String(line))
+            XCTAssertTrue(["debug", "info", "warn", "error"].contains(level), String(line))
+            XCTAssertNotNil(entry["ts"] as? String, String(line))
+            levels[try XCTUnwrap(entry["msg"] as? String)] = level
+        }
+        XCTAssertEqual(levels["listening"], "info")
+        XCTAssertEqual(levels["config reload refused; the previous config stays"], "error")
+    }
+
     func testAccessLogHasOneJSONLinePerRequest() throws {
         let (port, admin) = (freePort(), freePort())
         let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"api\",\"path\":\"/*\",\"upstream\":\"origin\"}]"))

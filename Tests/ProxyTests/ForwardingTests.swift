@@ -54,6 +54,30 @@ final class ForwardingTests: XCTestCase {
         XCTAssertEqual(response.header("via"), "1.1 paygate")
     }
 
+    func testRequestIDsAreTakenWhenValidAndMadeOtherwise() throws {
+        let client = try RawClient(port: proxy.port)
+        func ids(_ sent: String?) throws -> (response: String?, origin: String?) {
+            client.send(request("GET", "/echo/x", headers: sent.map { ["X-Request-Id: \($0)"] } ?? []))
+            let response = try XCTUnwrap(client.readResponse())
+            let seen = (response.json["headers"] as? [[String]] ?? []).filter { $0[0].lowercased() == "x-request-id" }.map { $0[1] }
+            XCTAssertEqual(seen.count, 1, "exactly one id reaches the origin")
+            return (response.header("x-request-id"), seen.first)
+        }
+        let valid = "trace-42:abc/DEF=" + String(repeating: "x", count: 111)
+        XCTAssertEqual(valid.count, 128)
+        XCTAssertEqual(try ids(valid).response, valid)
+        XCTAssertEqual(try ids(valid).origin, valid)
+        let made = try ids(nil)
+        XCTAssertEqual(made.response, made.origin)
+        XCTAssertTrue(made.response?.range(of: "^[0-9a-f]{16}-[0-9a-f]+$", options: .regularExpression) != nil, made.response ?? "")
+        for invalid in [valid + "y", "has space", "quote\"d", "back\\slash"] {
+            let replaced = try ids(invalid)
+            XCTAssertNotEqual(replaced.response, invalid)
+            XCTAssertEqual(replaced.response, replaced.origin)
+            XCTAssertTrue(replaced.response?.range(of: "^[0-9a-f]{16}-[0-9a-f]+$", options: .regularExpression) != nil, invalid)
+        }
+    }
+
     func testTrustedProxyHeadersAreExtended() throws {
         proxy.stop()
         var settings = ProxySettings()

@@ -13,14 +13,14 @@ final class ProxyHarness {
     let port: UInt16
 
     init(routes: (UpstreamEndpoint?) -> [Route], origin: UInt16?, settings: ProxySettings = ProxySettings(),
-         connectTimeoutMs: Int = 2000, threads: Int = 2) throws {
+         admission: ClientAdmission? = nil, connectTimeoutMs: Int = 2000, threads: Int = 2) throws {
         group = EventLoopGroup(threads: threads)
         let endpoint = origin.map { port in
             UpstreamEndpoint(name: "origin", address: SocketAddress.numeric(host: "127.0.0.1", port: port)!, authority: "127.0.0.1:\(port)",
                              serverName: "127.0.0.1", tls: nil, maxIdlePerLoop: 16, connectTimeout: Nanos.fromMillis(connectTimeoutMs),
                              keepAliveTimeout: Nanos.fromMillis(4000))
         }
-        server = ProxyServer(group: group, table: RouteTable(routes: routes(endpoint), settings: settings), accessLog: nil)
+        server = ProxyServer(group: group, table: RouteTable(routes: routes(endpoint), settings: settings, admission: admission), accessLog: nil)
         port = try server.listen(ListenerSpec(name: "test", address: SocketAddress.numeric(host: "127.0.0.1", port: 0)!)).port
     }
 
