@@ -3,11 +3,12 @@
 # origin processes) and interop with the official x402 Python SDK. Installs what is missing:
 # Debian packages (apt-get) and a Python virtualenv with pinned PyPI packages.
 #   scripts/test.sh            # everything (what CI runs)
-#   scripts/test.sh --filter X # swift test filter, for local work
+#   scripts/test.sh --filter X # swift test filter, for local work (skips the deploy check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light)
+# iproute2, systemd, ca-certificates: deploy/check.sh (network namespace, systemd-analyze, the image's CA store).
+apt_packages=(libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light iproute2 systemd ca-certificates)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -37,3 +38,7 @@ echo "== building"
 swift build --build-tests
 echo "== testing"
 swift test --skip-build "$@"
+if [ $# -eq 0 ]; then
+  echo "== deploy check (release build, manifests, the image's run stage on this host)"
+  deploy/check.sh
+fi
