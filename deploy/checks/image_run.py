@@ -211,10 +211,13 @@ def as_user(image, rootfs, argv):
 
 
 def wait_until(predicate, seconds, what, process=None, log=None):
+    """Polls `predicate` until it returns something true, which it returns; fails loudly if
+    the deadline passes or `process` exits first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        value = predicate()
+        if value:
+            return value
         if process is not None and process.poll() is not None:
             fail(f"{what}: the process exited with {process.returncode}\n{tail(log)}")
         time.sleep(0.1)
@@ -306,9 +309,7 @@ def run(stage, image):
             container = subprocess.Popen(["unshare", "--pid", "--fork", f"--mount-proc={rootfs.path('proc')}",
                                           "chroot", rootfs.root, *as_user(image, rootfs, image.entrypoint)],
                                          stdout=output, stderr=output)
-        found = []
-        wait_until(lambda: found.append(child_pid(container.pid)) or found[-1], 5, "the container's PID 1 to start", container, log)
-        pid = found[-1]
+        pid = wait_until(lambda: child_pid(container.pid), 5, "the container's PID 1 to start", container, log)
         wait_until(lambda: answers(config.admin_port, "/healthz"), 20, "GET /healthz on the admin port", container, log)
         probe(config, image, rootfs, pid, token, log, container)
         check_volume(config, image, rootfs)
@@ -384,7 +385,12 @@ def check_volume(config, image, rootfs):
     say(f"SQLite files {config.state_files()} are on the volume, owned by {image.uid}")
 
 
+def stopped(number, _frame):
+    fail(f"stopped by signal {number} (check.sh's timeout?)")   # unwinds through the cleanup
+
+
 def main():
+    signal.signal(signal.SIGTERM, stopped)
     command, stage = sys.argv[1], sys.argv[2]
     image = Image(os.path.join(DEPLOY, "Dockerfile"))
     if command == "build":
