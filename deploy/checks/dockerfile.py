@@ -102,3 +102,12 @@ def parse(path):
 def shell_commands(run):
     """The `&&`-joined commands of a RUN line, each split like a shell would (no expansion)."""
     return [shlex.split(part) for part in run.text.split("&&") if part.strip()]
+
+
+def apt_install(words):
+    """The packages of an `[DEBIAN_FRONTEND=...] apt-get install ...` command, else None."""
+    if words[:1] == ["DEBIAN_FRONTEND=noninteractive"]:
+        words = words[1:]
+    if words[:2] != ["apt-get", "install"]:
+        return None
+    return [word for word in words[2:] if not word.startswith("-")]

@@ -142,11 +142,12 @@ class RootFS:
 
     def run_command(self, words, line):
         name = words[0]
-        if name in ("apt-get", "rm") or words[:1] == ["DEBIAN_FRONTEND=noninteractive"]:
-            if "install" in words:
-                require_installed(apt_packages_of(words), "run")
-            return  # package state is the host's /usr (checked above); rm only cleans apt lists
-        if name == "groupadd":
+        packages = dockerfile.apt_install(words)
+        if packages is not None:
+            require_installed(packages, "run")   # the host's /usr stands in for the image's
+        elif words in (["apt-get", "update"], ["rm", "-rf", "/var/lib/apt/lists/*"]):
+            pass                                 # package lists: nothing of them stays in the image
+        elif name == "groupadd":
             gid = option(words, "--gid")
             self.groups.append(f"{words[-1]}:x:{gid}:")
         elif name == "useradd":
@@ -173,16 +174,18 @@ class RootFS:
                 shutil.copy2(os.path.join(directory, file), self.path(os.path.join(relative, file)))
         self.usr_local = os.path.join(source, "usr", "local")
 
-    def mount(self, volume_owner):
+    def mount(self):
         expect(self.usr_local, "the run stage never copies the build output (COPY --from=build /out/ /)")
-        commands = [["mount", "--bind", self.root, self.root], ["mount", "-o", "remount,bind,ro", self.root, self.root]]
+        commands = [["mount", "--bind", self.root, self.root], ["mount", "-o", "remount,bind,ro", self.root]]
         for source, target in (("/usr", "usr"), (self.usr_local, "usr/local"), ("/etc/ssl", "etc/ssl"), ("/sys", "sys")):
             commands += [["mount", "--bind", source, self.path(target)], ["mount", "-o", "remount,bind,ro", self.path(target)]]
         commands += [["mount", "--rbind", "/dev", self.path("dev")], ["mount", "-t", "tmpfs", "-o", "mode=1777", "tmpfs", self.path("tmp")]]
         for volume in self.image.volumes:
-            backing = os.path.join(self.stage, "volumes", volume.strip("/"))
+            # Docker fills a new named volume from the image's directory, owner included.
+            os.makedirs(self.path(volume), exist_ok=True)
+            backing, image_directory = self.volume(volume), os.stat(self.path(volume))
             os.makedirs(backing)
-            os.chown(backing, *volume_owner(volume))
+            os.chown(backing, image_directory.st_uid, image_directory.st_gid)
             commands.append(["mount", "--bind", backing, self.path(volume)])
         for command in commands:
             result = subprocess.run(command, capture_output=True, text=True)
@@ -190,11 +193,6 @@ class RootFS:
 
     def volume(self, volume):
         return os.path.join(self.stage, "volumes", volume.strip("/"))
-
-
-def apt_packages_of(words):
-    start = words.index("install") + 1
-    return [word for word in words[start:] if not word.startswith("-")]
 
 
 def option(words, name):
@@ -296,9 +294,8 @@ def run(stage, image):
     with open(rootfs.path("etc/hosts"), "w") as handle:
         handle.write("127.0.0.1 localhost\n::1 localhost\n")
         handle.writelines(f"127.0.0.1 {host}\n" for host, _ in upstream_hosts(config))
-    data_owner = lambda volume: (os.stat(rootfs.path(volume)).st_uid, os.stat(rootfs.path(volume)).st_gid)
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-    rootfs.mount(data_owner)
+    rootfs.mount()
     say(f"run stage laid out in {rootfs.root} (read-only root, volumes {image.volumes}, user {image.uid}:{image.gid})")
 
     origin = start_origin(stage, upstream_hosts(config)[0][1])

@@ -28,14 +28,8 @@ def host_swift_version():
 
 def apt_packages(stage):
     """Packages of the stage's `apt-get install` commands."""
-    packages = []
-    for run in stage.all("RUN"):
-        for words in dockerfile.shell_commands(run):
-            if words[:1] == ["DEBIAN_FRONTEND=noninteractive"]:
-                words = words[1:]
-            if words[:2] == ["apt-get", "install"]:
-                packages += [word for word in words[2:] if not word.startswith("-")]
-    return packages
+    return [package for run in stage.all("RUN") for words in dockerfile.shell_commands(run)
+            for package in dockerfile.apt_install(words) or []]
 
 
 class Image:
