@@ -3,12 +3,15 @@
 # origin processes) and interop with the official x402 Python SDK. Installs what is missing:
 # Debian packages (apt-get) and a Python virtualenv with pinned PyPI packages.
 #   scripts/test.sh            # everything (what CI runs)
-#   scripts/test.sh --filter X # swift test filter, for local work
+#   scripts/test.sh --filter X # swift test filter, for local work (skips the deploy check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/lib/packages.sh
-ensure_packages libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light chromium chromium-driver
+# chromium, chromium-driver: the dashboard test. iproute2, systemd, ca-certificates: deploy/check.sh
+# (network namespace, systemd-analyze, the image's CA store).
+ensure_packages libssl-dev libsqlite3-dev python3 python3-venv openssl curl gcc nginx-light chromium chromium-driver \
+  iproute2 systemd ca-certificates
 
 # The official x402 SDK and its local chain, for the interop tests (pinned in the fixtures).
 venv="${PAYGATE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/paygate-test-venv}"
@@ -26,5 +29,9 @@ export PAYGATE_PYTHON="$venv/bin/python"
 
 echo "== building"
 swift build --build-tests
+if [ $# -eq 0 ]; then
+  echo "== deploy check (release build, manifests, the image's run stage on this host)"
+  deploy/check.sh
+fi
 echo "== testing"
 swift test --skip-build "$@"
