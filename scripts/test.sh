@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds paygate and runs every test: unit, integration (real sockets, SQLite files, OpenSSL,
-# origin processes) and interop with the official x402 Python SDK. Installs what is missing:
+# origin processes), interop with the official x402 Python SDK, and deploy/check.sh (the
+# container image steps performed on this host). Installs what is missing:
 # Debian packages (apt-get) and a Python virtualenv with pinned PyPI packages.
 #   scripts/test.sh            # everything (what CI runs)
 #   scripts/test.sh --filter X # swift test filter, for local work (skips the deploy check)

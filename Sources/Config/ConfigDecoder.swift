@@ -119,15 +119,11 @@ struct ConfigDecoder {
         }
         admin.tokenFile = try object.optionalString("tokenFile")
         admin.tokenEnv = try object.optionalString("tokenEnv")
-        if let address = admin.address, !Self.isLoopback(address), admin.tokenFile == nil, admin.tokenEnv == nil {
+        if !admin.isLoopbackOnly, admin.tokenFile == nil, admin.tokenEnv == nil {
             throw object.invalid("address", code: "admin_token_required",
                                  "the admin listener is not on loopback, so tokenFile or tokenEnv must name a bearer token")
         }
         return admin
-    }
-
-    static func isLoopback(_ address: String) -> Bool {
-        address.hasPrefix("127.") || address.hasPrefix("[::1]:") || address.hasPrefix("localhost:")
     }
 
     func decodeLogging(_ object: JSONObjectReader?) throws(Problem) -> LoggingConfig {

@@ -64,6 +64,12 @@ public struct AdminConfig: Sendable, Equatable {
     /// Bearer token source; required when `address` is not a loopback address.
     public var tokenFile: String?
     public var tokenEnv: String?
+
+    /// Off, or on a loopback address: the only cases where the admin API may run without a token.
+    public var isLoopbackOnly: Bool {
+        guard let address else { return true }
+        return address.hasPrefix("127.") || address.hasPrefix("[::1]:") || address.hasPrefix("localhost:")
+    }
 }
 
 public struct LoggingConfig: Sendable, Equatable {

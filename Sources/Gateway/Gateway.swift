@@ -121,7 +121,7 @@ public final class Gateway: @unchecked Sendable {
             }
             token = String(decoding: text, as: UTF8.self).trimmingWhitespace()
         }
-        if let address = admin.address, !address.hasPrefix("127.") && !address.hasPrefix("[::1]") && (token ?? "").isEmpty {
+        if let address = admin.address, !admin.isLoopbackOnly, (token ?? "").isEmpty {
             throw GatewayError(code: "admin_token", message: "the admin listener on \(address) needs a token, and none is set")
         }
         return token.map { Array($0.utf8) }
