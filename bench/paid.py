@@ -10,7 +10,9 @@ split into one slice per wrk thread and sent once each (bench/paid/payments.lua)
 
   paygate    `paygate serve`: one priced route ($0.001 on eip155:84532, a 15/85 split), the
              HTTP facilitator pointing at the nginx facilitator, the ledger in a SQLite file
-             (synchronous=full, the default), access log off.
+             (synchronous=full, the default; --synchronous normal to compare), access log off,
+             the route's local signature pre-verification on (the default).
+  paygate-nopreverify  the same with `"preVerify": false`.
   reference  Tests/Fixtures/x402/ref_app.py (a copy of ../shared/interop/ref_app.py: the
              official SDK's FastAPI middleware) under uvicorn with 2 workers, GET /weather.
 
@@ -29,8 +31,9 @@ With --facilitator embedded (issue 4), paygate settles through its embedded faci
 development network (native EIP-3009 verification, a SQLite development chain) instead, and
 only paygate is measured.
 
-    bench/paid.sh [--rounds 3] [--duration 5] [--conns 32,128] [--servers paygate,reference]
-                  [--facilitator http|embedded]
+    bench/paid.sh [--rounds 3] [--duration 5] [--conns 32,128] [--probe-duration 3]
+                  [--servers paygate,paygate-nopreverify,reference] [--facilitator http|embedded]
+                  [--synchronous full|normal]
 
 Everything listens on 127.0.0.1; every process started here is stopped by its PID, also on
 Ctrl-C or failure.
