@@ -12,97 +12,21 @@ Everything listens on 127.0.0.1; every process started here is stopped by its PI
 """
 import argparse
 import os
-import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pids):
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except FileNotFoundError:
-            pass
-    return total / CLK_TCK
-
-
-def children(pid):
-    try:
-        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-        return [int(p) for p in out.split()]
-    except Exception:  # noqa: BLE001
-        return []
-
-
-def wait_port(port, timeout=15):
-    import socket
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port}")
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from benchlib import ROOT, children, cpu_seconds, exit_on_sigterm, free_port, nginx_file, parse_wrk, stop_all, wait_port
 
 
 def nginx_conf(path, body, listen, proxy_to=None):
     location = (f"proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\";"
                 if proxy_to else f"return 200 '{body}';")
     upstream = (f"upstream origin {{ server 127.0.0.1:{proxy_to}; keepalive 64; }}" if proxy_to else "")
-    with open(path, "w") as f:
-        f.write(f"""
-worker_processes 2;
-pid {path}.pid;
-error_log {path}.err warn;
-events {{ worker_connections 4096; use epoll; }}
-http {{
-  access_log off;
-  keepalive_requests 10000000;
-  default_type application/octet-stream;
-  {upstream}
-  server {{
-    listen 127.0.0.1:{listen} reuseport backlog=4096;
-    location / {{ {location} }}
-  }}
-}}
-""")
-
-
-def parse_wrk(text):
-    def ms(value, unit):
-        value = float(value)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    total = int(re.search(r"(\d+) requests in", text).group(1))
-    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", text, re.M))
-    out = {"rps": rps, "requests": total}
-    for key in ("50", "99"):
-        m = re.match(r"([\d.]+)(us|ms|s)", lat[key])
-        out["p" + key] = ms(m.group(1), m.group(2))
-    errors = re.search(r"Socket errors: (.*)", text)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    out["errors"] = (errors.group(1) if errors else "") + (f" non-2xx {non2xx.group(1)}" if non2xx else "")
-    return out
+    nginx_file(path, f"listen 127.0.0.1:{listen} reuseport backlog=4096; location / {{ {location} }}", http=upstream)
 
 
 def main():
@@ -115,6 +39,7 @@ def main():
     ap.add_argument("--paygate", default=os.path.join(ROOT, ".build", "release", "paygate"))
     args = ap.parse_args()
     conns = [int(c) for c in args.conns.split(",")]
+    exit_on_sigterm()
 
     work = tempfile.mkdtemp(prefix="paygate-bench-")
     procs = []
@@ -169,14 +94,7 @@ def main():
             print(f"c={c}: paygate/nginx req/s {p['rps'] / n['rps']:.2f}x, p99 {p['p99'] / n['p99']:.2f}x, "
                   f"CPU per request {p['cpu100k'] / n['cpu100k']:.2f}x")
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGQUIT if p is not procs[-1] else signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
         shutil.rmtree(work, ignore_errors=True)
 
 

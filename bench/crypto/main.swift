@@ -1,6 +1,7 @@
 // Crypto micro-benchmark, built by run.sh against the Crypto module's public API (a separate
 // optimised module, so calls cross a module boundary as they do in paygate). Prints one
 // "name value unit" line per measurement for run.sh to tabulate.
+import CSecp256k1
 import Crypto
 import Dispatch
 
@@ -77,3 +78,22 @@ DispatchQueue.concurrentPerform(iterations: threads) { _ in
 }
 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
 report("secp256k1_recover_2_threads", Double(threads * perThread) * 1e9 / elapsed, "ops/s")
+
+// For scale: the same recovery with libsecp256k1 (Debian libsecp256k1-dev; not a paygate
+// dependency), one context, one core.
+let context = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE))!
+var recoverable = secp256k1_ecdsa_recoverable_signature()
+let compact = signature.r.bytes + signature.s.bytes
+precondition(secp256k1_ecdsa_recoverable_signature_parse_compact(context, &recoverable, compact, Int32(signature.recoveryID)) == 1)
+var publicKey = secp256k1_pubkey()
+let digestBytes = digest.bytes
+let libsecpTime = nanosecondsPerCall(20_000) {
+    precondition(secp256k1_ecdsa_recover(context, &publicKey, &recoverable, digestBytes) == 1)
+}
+var uncompressed = [UInt8](repeating: 0, count: 65)
+var length = 65
+secp256k1_ec_pubkey_serialize(context, &uncompressed, &length, &publicKey, UInt32(SECP256K1_EC_UNCOMPRESSED))
+let keyHash = Array(uncompressed.dropFirst()).withUnsafeBytes { Keccak256.hash($0) }.bytes
+let libsecpSigner = try Array(keyHash[12...]).withUnsafeBytes { try EthAddress(bytes: $0) }
+precondition(libsecpSigner == authorization.from)
+report("libsecp256k1_recover_per_core", 1e9 / libsecpTime, "ops/s")
