@@ -11,8 +11,8 @@ split into one slice per wrk thread and sent once each (bench/paid/payments.lua)
   paygate    `paygate serve`: one priced route ($0.001 on eip155:84532, a 15/85 split), the
              HTTP facilitator pointing at the nginx facilitator, the ledger in a SQLite file
              (synchronous=full, the default; --synchronous normal to compare), access log off,
-             the route's local signature pre-verification on (the default).
-  paygate-nopreverify  the same with `"preVerify": false`.
+             the route's local signature pre-verification off (the default).
+  paygate-preverify  the same with `"preVerify": true`.
   reference  Tests/Fixtures/x402/ref_app.py (a copy of ../shared/interop/ref_app.py: the
              official SDK's FastAPI middleware) under uvicorn with 2 workers, GET /weather.
 
@@ -32,7 +32,7 @@ development network (native EIP-3009 verification, a SQLite development chain) i
 only paygate is measured.
 
     bench/paid.sh [--rounds 3] [--duration 5] [--conns 32,128] [--probe-duration 3]
-                  [--servers paygate,paygate-nopreverify,reference] [--facilitator http|embedded]
+                  [--servers paygate,paygate-preverify,reference] [--facilitator http|embedded]
                   [--synchronous full|normal]
 
 Everything listens on 127.0.0.1; every process started here is stopped by its PID, also on
@@ -376,8 +376,8 @@ def main():
     ap.add_argument("--duration", type=int, default=5, help="seconds per measured run")
     ap.add_argument("--conns", default="32,128")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
-    ap.add_argument("--servers", default="paygate,paygate-nopreverify,reference",
-                    help="paygate (default config: local pre-verification on), paygate-nopreverify, reference")
+    ap.add_argument("--servers", default="paygate,paygate-preverify,reference",
+                    help="paygate (default config), paygate-preverify (local signature pre-verification on), reference")
     ap.add_argument("--facilitator", choices=["http", "embedded"], default="http")
     ap.add_argument("--synchronous", choices=["full", "normal"], default="full", help="paygate's ledger durability")
     ap.add_argument("--probe-duration", type=int, default=3, help="seconds per 1-connection latency probe (0: skip)")
@@ -408,7 +408,7 @@ def main():
                "embedded": args.facilitator == "embedded",
                "script": os.path.join(HERE, "paid", "payments.lua")}
         servers = []
-        for name in ("paygate", "paygate-nopreverify"):
+        for name in ("paygate", "paygate-preverify"):
             if name in names:
                 servers.append(start_paygate(args, work, name, wallet, fac_port, origin_port, procs))
         if "reference" in names:
@@ -458,8 +458,8 @@ def main():
 
 
 def start_paygate(args, work, name, wallet, fac_port, origin_port, procs):
-    """`paygate serve` on the bench config; "paygate-nopreverify" turns the route's local
-    signature pre-verification off (it is on by default)."""
+    """`paygate serve` on the bench config; "paygate-preverify" turns the route's local
+    signature pre-verification on (it is off by default)."""
     port, admin = free_port(), free_port()
     if args.facilitator == "http":
         facilitator = {"type": "http", "url": f"http://127.0.0.1:{fac_port}"}
@@ -467,7 +467,7 @@ def start_paygate(args, work, name, wallet, fac_port, origin_port, procs):
         facilitator = {"type": "embedded", "database": f"{work}/devnet.sqlite"}
         subprocess.run([args.paygate, "wallet", "fund", "--wallet", wallet, "--amount", "$1000000",
                         "--devnet-db", facilitator["database"]], check=True, capture_output=True)
-    config = paygate_config(work, name, port, admin, origin_port, facilitator, pre_verify=name == "paygate",
+    config = paygate_config(work, name, port, admin, origin_port, facilitator, pre_verify=name == "paygate-preverify",
                             synchronous=args.synchronous)
     paygate = subprocess.Popen([args.paygate, "serve", "--config", config], stdout=subprocess.DEVNULL,
                                stderr=open(f"{work}/{name}.err", "w"))

@@ -135,7 +135,7 @@ extension ConfigDecoder {
             splitName: split.name,
             facilitators: try facilitatorList(route, "facilitator", context: context, fallback: context.payments.facilitators),
             paymentIdentifier: identifier,
-            preVerify: try route.optionalBool("preVerify") ?? true)
+            preVerify: try route.optionalBool("preVerify") ?? false)
     }
 
     /// One payment option; keys missing on `object` fall back to the route, then to

@@ -94,7 +94,7 @@ public final class HTTPFacilitator: Facilitator {
                                          completion: @escaping (Outcome) -> Void) {
         let request = ClientRequest(method: "POST", target: url.target(endpointName),
                                     headers: headers + [("Content-Type", "application/json"), ("X-Request-Id", call.requestID)],
-                                    body: Self.body(call))
+                                    body: call.requestBody)
         var returned = false
         client.execute(request, to: endpoint, on: loop, timeout: timeout, maxResponseBytes: maxResponseBytes,
                        retryIfStale: resendIfStale) { result in
@@ -106,17 +106,6 @@ public final class HTTPFacilitator: Facilitator {
             }
         }
         returned = true
-    }
-
-    /// `FacilitatorRequest.body` in the payment's version: v1 payments carry the v1
-    /// requirement shape when the gateway built one.
-    private static func body(_ call: FacilitatorCall) -> [UInt8] {
-        let body = if call.payload.version == .v1, let v1 = call.requirementsV1 {
-            FacilitatorRequest.body(payload: call.payload, requirements: v1)
-        } else {
-            FacilitatorRequest.body(payload: call.payload, requirements: call.requirements)
-        }
-        return body.encoded()
     }
 
     /// Headers every call sets itself (framing, body type, request id): configuring one would

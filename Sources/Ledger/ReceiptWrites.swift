@@ -9,7 +9,7 @@ enum ReceiptWrites {
     static func begin(_ draft: ReceiptDraft, now: Int64, in database: SQLiteDatabase) throws(LedgerError)
         -> BeginResult {
         try LedgerError.sql { () throws(SQLiteError) in
-            let id = ReceiptID.generate()
+            let id = ReceiptID.generate(nowMs: now)
             let inserted = try database.execute("""
                 INSERT INTO receipts (id, payment_key, created_at_ms, updated_at_ms, route, method, resource,
                     request_id, payer, pay_to, scheme, network, asset, amount, x402_version, facilitator,

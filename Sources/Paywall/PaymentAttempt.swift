@@ -18,8 +18,11 @@ final class PaymentAttempt {
     let resourceURL: String
     let method: String
     let identifier: String?
-    /// keccak of the payment JSON: tells a `payment-identifier` retry from a conflicting reuse.
-    let payloadHash: String
+    /// The payment JSON, encoded once: hashed here and stored on the receipt.
+    let paymentJSON: [UInt8]
+    /// keccak of the payment JSON: tells a `payment-identifier` retry from a conflicting reuse
+    /// (computed only for payments that carry an identifier).
+    lazy var payloadHash: String = Keccak256.hash(paymentJSON).hex
     let startedNanos: UInt64
     var facilitator: String?
     var receiptID: String?
@@ -42,7 +45,7 @@ final class PaymentAttempt {
         self.resourceURL = resourceURL
         self.method = method
         self.identifier = identifier
-        self.payloadHash = Keccak256.hash(payment.json.encoded()).hex
+        self.paymentJSON = payment.json.encoded()
         self.startedNanos = startedNanos
     }
 
@@ -57,6 +60,6 @@ final class PaymentAttempt {
                             payer: payer, payTo: option.payTo, scheme: option.scheme, network: option.network.caip2,
                             asset: option.asset.address, amount: option.amount, x402Version: isV1 ? 1 : 2,
                             facilitator: facilitator ?? "", settleMode: settleMode, paymentIdentifier: identifier,
-                            payment: payment.json.encodedString(), requirements: requirementsJSON)
+                            payment: String(decoding: paymentJSON, as: UTF8.self), requirements: requirementsJSON)
     }
 }

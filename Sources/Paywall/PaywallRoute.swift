@@ -91,7 +91,8 @@ public final class PaywallRoute: ExchangeHooks {
         let requirementsV1 = payment.version == .v1 ? PaymentRequirementsV1(option.requirements, resource: challenge.resource(url: url)) : nil
         let attempt = PaymentAttempt(
             payment: payment, option: option,
-            call: FacilitatorCall(payload: payment, requirements: option.requirements, requirementsV1: requirementsV1, requestID: exchange.requestID),
+            call: FacilitatorCall(payload: payment, requirements: challenge.requirements[index], requirementsV1: requirementsV1,
+                                  requestID: exchange.requestID),
             paymentKey: key, payer: from.checksummed, resourceURL: url, method: request.methodName, identifier: identifier,
             startedNanos: Clock.monotonicNanos())
         if !payerTokens.isEmpty { attempt.payerTokens = (BucketKey.payer(from.withUnsafeBytes { Array($0) }), payerTokens) }
