@@ -45,6 +45,19 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.rateLimits.count, 2)
     }
 
+    /// Local pre-verification doubles the signature work a remote facilitator does anyway, so a
+    /// route asks for it explicitly.
+    func testPreVerifyIsOffUnlessARouteAsksForIt() throws {
+        let config = try load("""
+        {\(base), "routes": [
+          {"upstream": "api", "path": "/a", "price": "$0.001", "network": "eip155:84532", "payTo": "\(payee)"},
+          {"upstream": "api", "path": "/b", "price": "$0.001", "network": "eip155:84532", "payTo": "\(payee)", "preVerify": true}]}
+        """)
+        XCTAssertEqual(config.routes.map { $0.pricing?.preVerify }, [false, true])
+        assertError("{\(base), \"routes\": [{\"upstream\": \"api\", \"price\": \"$0.001\", \"network\": \"eip155:84532\", \"payTo\": \"\(payee)\", \"preVerify\": 1}]}",
+                    path: "$.routes[0].preVerify", code: "type_mismatch")
+    }
+
     func testUnknownKeysAreErrorsWithTheirPath() {
         assertError("{\(base), \"routes\": [{\"upstream\": \"api\", \"pth\": \"/x\"}]}", path: "$.routes[0].pth", code: "unknown_key")
         assertError("{\(base), \"routes\": [{\"upstream\": \"api\"}], \"sever\": {}}", path: "$.sever", code: "unknown_key")
