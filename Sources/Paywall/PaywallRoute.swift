@@ -127,6 +127,10 @@ public final class PaywallRoute: ExchangeHooks {
     /// A client limit refusing a request on this route answers with the paywall's CORS headers.
     public var refusalHeaders: [(name: String, value: String)] { Challenge.corsHeaders }
 
+    /// The payment headers are for the gateway: the origin never sees a signed authorization.
+    public var consumedRequestFields: [[UInt8]] { Self.paymentFields }
+    private static let paymentFields = [PaymentHeader.paymentSignature, PaymentHeader.xPayment].map { Array($0.lowercased().utf8) }
+
     /// The public URL of the request, as the client addressed it.
     private func resourceURL(_ request: RequestView) -> String {
         let origin = request.publicOrigin

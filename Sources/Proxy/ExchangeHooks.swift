@@ -23,10 +23,14 @@ public protocol ExchangeHooks: AnyObject, Sendable {
     /// Headers the proxy adds when it refuses a request on this route itself (a client rate
     /// limit), so such an answer is as readable to the route's clients as the hooks' own (CORS).
     var refusalHeaders: [(name: String, value: String)] { get }
+    /// Request fields the hooks consume and the upstream must not see (lowercase ASCII names),
+    /// as Envoy's `request_headers_to_remove`: a credential meant for the gateway stays there.
+    var consumedRequestFields: [[UInt8]] { get }
 }
 
 extension ExchangeHooks {
     public var refusalHeaders: [(name: String, value: String)] { [] }
+    public var consumedRequestFields: [[UInt8]] { [] }
 }
 
 public enum CheckDecision {

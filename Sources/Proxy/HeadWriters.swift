@@ -30,12 +30,15 @@ extension LoopContext {
 
         collectNominees(fields: requestFields, buffer: buffer, listsOthers: head.connectionHeaderListsOthers)
         let trusted = connection.peerIsTrusted
+        let consumed = connection.ex.route?.hooks?.consumedRequestFields ?? []
         var forwardedFor = 0, forwardedProto = -1, forwardedHost = -1, forwardedCount = 0, viaCount = 0
         for (index, field) in requestFields.enumerated() {
             let name = slice(buffer, field.name)
             switch FieldKind.classify(name) {
             case .other:
-                if nominees.isEmpty || !nominees.contains(name, in: buffer) { writeField(&out, field, buffer) }
+                if (nominees.isEmpty || !nominees.contains(name, in: buffer)) && !Self.isListed(name, in: consumed) {
+                    writeField(&out, field, buffer)
+                }
             case .transferEncoding, .contentLength:
                 writeField(&out, field, buffer)
             case .upgrade:
@@ -81,6 +84,13 @@ extension LoopContext {
         }
         out.append("\r\n")
         return out.overflowed ? nil : out.written
+    }
+
+    /// Whether `name` (any case) is one of the lowercase `names`.
+    private static func isListed(_ name: UnsafeRawBufferPointer, in names: [[UInt8]]) -> Bool {
+        names.contains { listed in
+            listed.count == name.count && zip(listed, name).allSatisfy { $0 == lowerASCII($1) }
+        }
     }
 
     /// addPrefix + (path without stripPrefix) + ?query.

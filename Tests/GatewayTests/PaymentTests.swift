@@ -191,6 +191,9 @@ final class PaymentTests: XCTestCase {
         let response = try paid("/echo/x", header: header)
         XCTAssertEqual(response.status, 200, String(decoding: response.body, as: UTF8.self))
         XCTAssertEqual(response.json["target"] as? String, "/echo/x")
+        let forwarded = try XCTUnwrap(response.json["headers"] as? [[String]]).map { $0[0].lowercased() }
+        XCTAssertFalse(forwarded.contains("payment-signature"), "the origin never sees the signed authorization: \(forwarded)")
+        XCTAssertTrue(forwarded.contains("x-request-id"))
         let settled = try PaymentHeader.decodeSettleResponse(try XCTUnwrap(response.header("payment-response")))
         XCTAssertTrue(settled.success)
         let transaction = try XCTUnwrap(settled.transaction)
@@ -288,6 +291,8 @@ final class PaymentTests: XCTestCase {
         XCTAssertEqual(paid.status, 200, String(decoding: paid.body, as: UTF8.self))
         XCTAssertNotNil(paid.header("x-payment-response"))
         XCTAssertNil(paid.header("payment-response"))
+        let forwarded = try JSONParser.parse(Array(paid.body))["headers"]?.arrayValue?.compactMap { $0.arrayValue?.first?.stringValue?.lowercased() }
+        XCTAssertEqual(forwarded?.contains("x-payment"), false)
     }
 
     func testPaymentIdentifierReplaysTheRecordedAnswer() throws {
