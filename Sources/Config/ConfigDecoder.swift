@@ -288,9 +288,14 @@ struct ConfigDecoder {
             limit.ipv6Prefix = try bounded(object, "ipv6Prefix", limit.ipv6Prefix, 1...128)
             for (index, route) in (try object.optionalArray("routes") ?? []).enumerated() {
                 let name = try route.string()
-                guard routes.contains(where: { $0.name == name }) else {
-                    throw Problem(path: object.path.appending(key: "routes").appending(index: index),
-                                  problem: .invalidValue(code: "unknown_route", message: "no route named \"\(name)\""))
+                let path = object.path.appending(key: "routes").appending(index: index)
+                guard let named = routes.first(where: { $0.name == name }) else {
+                    throw Problem(path: path, problem: .invalidValue(code: "unknown_route", message: "no route named \"\(name)\""))
+                }
+                // A payer is known only from a payment: on a free route the limit would never apply.
+                if key == .payer && named.pricing == nil {
+                    throw Problem(path: path, problem: .invalidValue(code: "payer_limit_on_free_route",
+                                                                     message: "route \"\(name)\" is free, and payer limits count payments"))
                 }
                 limit.routes.append(name)
             }

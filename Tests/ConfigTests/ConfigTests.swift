@@ -150,6 +150,21 @@ final class ConfigTests: XCTestCase {
         """, path: "$.rateLimits[1].name", code: "duplicate_name")
     }
 
+    func testPayerLimitsNameOnlyPricedRoutes() throws {
+        let routes = """
+        "routes": [{"name": "free", "upstream": "api", "path": "/free"},
+                   {"name": "paid", "upstream": "api", "path": "/paid", "price": "$0.001", "network": "eip155:84532", "payTo": "\(payee)"}]
+        """
+        assertError("""
+        {\(base), \(routes), "rateLimits": [{"key": "payer", "requestsPerSecond": 1, "routes": ["paid", "free"]}]}
+        """, path: "$.rateLimits[0].routes[1]", code: "payer_limit_on_free_route")
+        let config = try load("""
+        {\(base), \(routes), "rateLimits": [{"key": "payer", "requestsPerSecond": 1, "routes": ["paid"]},
+                                          {"key": "client", "requestsPerSecond": 1, "routes": ["free"]}]}
+        """)
+        XCTAssertEqual(config.rateLimits.map(\.routes), [["paid"], ["free"]])
+    }
+
     func testAddressesAreChecksummed() {
         assertError("{\(base), \"routes\": [{\"upstream\": \"api\", \"price\": \"$1\", \"network\": \"paygate:devnet\", \"payTo\": \"0x7e5F4552091A69125d5DfCb7b8C2659029395Bdf\"}]}",
                     path: "$.routes[0].payTo", code: "invalid_address_checksum")
