@@ -268,7 +268,7 @@ struct ConfigDecoder {
         var limits: [RateLimitConfig] = []
         for entry in entries {
             let object = try entry.object()
-            try object.rejectUnknownKeys(allowed: ["name", "key", "requestsPerSecond", "burst", "ipv4Prefix", "ipv6Prefix", "routes"])
+            try object.rejectUnknownKeys(allowed: ["name", "key", "requestsPerSecond", "burst", "ipv4Prefix", "ipv6Prefix", "maxKeys", "routes"])
             let keyText = try object.string("key")
             guard let key = RateLimitConfig.Key(rawValue: keyText) else {
                 throw object.invalid("key", code: "invalid_value", "must be \"client\" or \"payer\"")
@@ -286,6 +286,7 @@ struct ConfigDecoder {
                                         requestsPerSecond: rate, burst: try bounded(object, "burst", max(1, Int(rate.rounded(.up))), 1...1_000_000))
             limit.ipv4Prefix = try bounded(object, "ipv4Prefix", limit.ipv4Prefix, 1...32)
             limit.ipv6Prefix = try bounded(object, "ipv6Prefix", limit.ipv6Prefix, 1...128)
+            limit.maxKeys = try bounded(object, "maxKeys", limit.maxKeys, 16...16_777_216)
             for (index, route) in (try object.optionalArray("routes") ?? []).enumerated() {
                 let name = try route.string()
                 let path = object.path.appending(key: "routes").appending(index: index)

@@ -200,6 +200,9 @@ public struct RateLimitConfig: Sendable, Equatable {
     /// Client addresses are grouped by this prefix (24 → one bucket per IPv4 /24).
     public var ipv4Prefix = 32
     public var ipv6Prefix = 64
+    /// Most keys (client networks or payers) tracked at once (`RateLimitTable` says which go
+    /// when it is full).
+    public var maxKeys = 65_536
     /// Routes it applies to (empty: all).
     public var routes: [String] = []
 }

@@ -57,7 +57,8 @@ final class RuntimeBuilder {
 
     private func table(_ limit: RateLimitConfig) -> RateLimitTable {
         let keying: RateLimitTable.Keying = limit.key == .client ? .client(ipv4Prefix: limit.ipv4Prefix, ipv6Prefix: limit.ipv6Prefix) : .payer
-        return limits.table(name: limit.name, bucket: TokenBucket(requestsPerSecond: limit.requestsPerSecond, burst: limit.burst), keying: keying)
+        return limits.table(name: limit.name, bucket: TokenBucket(requestsPerSecond: limit.requestsPerSecond, burst: limit.burst), keying: keying,
+                            capacity: limit.maxKeys)
     }
 
     func endpoint(_ upstream: UpstreamConfig) throws(GatewayError) -> UpstreamEndpoint {

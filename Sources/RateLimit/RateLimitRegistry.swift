@@ -11,15 +11,18 @@ public final class RateLimitRegistry: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Keys per table (see `RateLimitTable.capacity`).
-    public let capacity: Int
 
-    public init(capacity: Int = 65_536) { self.capacity = capacity }
+    public init() {}
 
     /// The table for a limit: the existing one if its definition is unchanged, else a new one.
-    public func table(name: String, bucket: TokenBucket, keying: RateLimitTable.Keying) -> RateLimitTable {
+    /// `capacity`: keys the table holds (see `RateLimitTable.capacity`).
+    public func table(name: String, bucket: TokenBucket, keying: RateLimitTable.Keying, capacity: Int = RateLimitTable.defaultCapacity)
+        -> RateLimitTable {
         state.withLock { state in
-            if let table = state.tables[name], table.bucket == bucket, table.keying == keying { return table }
+            if let table = state.tables[name], table.bucket == bucket, table.keying == keying,
+               table.capacity == RateLimitTable.effectiveCapacity(capacity) {
+                return table
+            }
             let counter = state.counters[name] ?? RefusalCounter()
             state.counters[name] = counter
             let table = RateLimitTable(name: name, bucket: bucket, keying: keying, capacity: capacity, refusals: counter)

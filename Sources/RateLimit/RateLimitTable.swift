@@ -25,20 +25,29 @@ public final class RateLimitTable: Sendable {
     public let keying: Keying
     /// Most keys held across all shards.
     public let capacity: Int
+    /// Keys per table unless a limit sets `maxKeys`.
+    public static let defaultCapacity = 65_536
+    public static let defaultShards = 16
     /// Refused requests; shared with the table that replaces this one on reload.
     public let refusals: RefusalCounter
     private let shards: [Shard]
 
-    public init(name: String, bucket: TokenBucket, keying: Keying, capacity: Int = 65_536, shards shardCount: Int = 16,
+    public init(name: String, bucket: TokenBucket, keying: Keying, capacity: Int = defaultCapacity, shards shardCount: Int = defaultShards,
                 refusals: RefusalCounter = RefusalCounter()) {
         precondition(capacity >= 1 && shardCount >= 1, "a table holds at least one key in at least one shard")
         let shardCount = min(shardCount, capacity)
         self.name = name
         self.bucket = bucket
         self.keying = keying
-        self.capacity = capacity / shardCount * shardCount
+        self.capacity = Self.effectiveCapacity(capacity, shards: shardCount)
         self.refusals = refusals
         shards = (0..<shardCount).map { _ in Shard(capacity: capacity / shardCount) }
+    }
+
+    /// `capacity` rounded down to a whole number of keys per shard: what a table holds.
+    public static func effectiveCapacity(_ capacity: Int, shards: Int = defaultShards) -> Int {
+        let shards = min(shards, capacity)
+        return capacity / shards * shards
     }
 
     /// Takes a token for `key` at `now` (monotonic nanoseconds): nil when admitted, else the

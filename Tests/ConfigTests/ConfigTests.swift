@@ -163,6 +163,14 @@ final class ConfigTests: XCTestCase {
                                           {"key": "client", "requestsPerSecond": 1, "routes": ["free"]}]}
         """)
         XCTAssertEqual(config.rateLimits.map(\.routes), [["paid"], ["free"]])
+        XCTAssertEqual(config.rateLimits.map(\.maxKeys), [65_536, 65_536])
+        let sized = try load("""
+        {\(base), \(routes), "rateLimits": [{"key": "client", "requestsPerSecond": 1, "maxKeys": 1000000}]}
+        """)
+        XCTAssertEqual(sized.rateLimits.first?.maxKeys, 1_000_000)
+        assertError("""
+        {\(base), \(routes), "rateLimits": [{"key": "client", "requestsPerSecond": 1, "maxKeys": 8}]}
+        """, path: "$.rateLimits[0].maxKeys", code: "out_of_range")
     }
 
     func testAddressesAreChecksummed() {

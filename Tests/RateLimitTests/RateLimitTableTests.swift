@@ -84,7 +84,7 @@ final class RateLimitTableTests: XCTestCase {
     }
 
     func testRegistryKeepsUnchangedTablesAndCounters() {
-        let registry = RateLimitRegistry(capacity: 100)
+        let registry = RateLimitRegistry()
         let bucket = TokenBucket(requestsPerSecond: 1, burst: 1)
         let first = registry.table(name: "a", bucket: bucket, keying: .payer)
         XCTAssertTrue(registry.table(name: "a", bucket: bucket, keying: .payer) === first)
@@ -94,8 +94,12 @@ final class RateLimitTableTests: XCTestCase {
         XCTAssertFalse(changed === first)
         XCTAssertTrue(changed.refusals === first.refusals)
         XCTAssertNil(changed.take(.payer([UInt8](repeating: 7, count: 20)), now: now), "a changed limit starts with full buckets")
+        let resized = registry.table(name: "a", bucket: TokenBucket(requestsPerSecond: 2, burst: 1), keying: .payer, capacity: 1024)
+        XCTAssertFalse(resized === changed, "a new maxKeys is a new table")
+        XCTAssertEqual(resized.capacity, 1024)
+        XCTAssertTrue(registry.table(name: "a", bucket: TokenBucket(requestsPerSecond: 2, burst: 1), keying: .payer, capacity: 1024) === resized)
         registry.retain(only: [])
-        XCTAssertFalse(registry.table(name: "a", bucket: TokenBucket(requestsPerSecond: 2, burst: 1), keying: .payer) === changed)
+        XCTAssertFalse(registry.table(name: "a", bucket: TokenBucket(requestsPerSecond: 2, burst: 1), keying: .payer, capacity: 1024) === resized)
         XCTAssertEqual(registry.refusals.map(\.name), ["a"])
         XCTAssertEqual(registry.refusals.first?.count, 1)
     }
