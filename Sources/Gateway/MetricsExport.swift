@@ -89,6 +89,7 @@ enum MetricsExport {
                         value: .unsigned(units))
         }
         metrics.histogram("paygate_settlement_duration_seconds", help: "Facilitator settle calls", snapshot.settleLatency)
+        addLedgerWriter(&metrics, payments.ledger.writerStats)
         if let counts = try? payments.ledger.reader.counts() {
             metrics.gauge("paygate_settlements_pending", help: "Receipts whose settlement is not final (settling or pending)",
                           value: counts[.settling] + counts[.pending])
@@ -97,5 +98,20 @@ enum MetricsExport {
                             labels: [Label(name: "status", value: status.rawValue)], value: .unsigned(UInt128(counts[status])))
             }
         }
+    }
+
+    /// The writer's group commit: `writes / transactions` is how many receipt writes share one
+    /// commit (and one fsync).
+    private static func addLedgerWriter(_ metrics: inout MetricsBuilder, _ stats: WriterStats) {
+        metrics.counter("paygate_ledger_transactions_total", help: "Ledger transactions committed (one per batch of writes)",
+                        value: stats.transactions)
+        metrics.counter("paygate_ledger_writes_total", help: "Ledger writes by result", labels: ["result": "committed"],
+                        value: stats.committedUnits)
+        metrics.counter("paygate_ledger_writes_total", help: "Ledger writes by result", labels: ["result": "failed"],
+                        value: stats.failedUnits)
+        metrics.counter("paygate_ledger_aborted_transactions_total", help: "Ledger transactions that could not commit (all their writes failed)",
+                        value: stats.abortedTransactions)
+        metrics.gauge("paygate_ledger_largest_batch", help: "The most writes that shared one ledger transaction",
+                      value: stats.largestBatch)
     }
 }

@@ -67,6 +67,11 @@ final class SQLiteDatabase: @unchecked Sendable {
         let mode = try queryExactlyOne("PRAGMA journal_mode = WAL") { row in row.text(0) }
         guard mode.lowercased() == "wal" else { throw .walUnavailable(path: path, journalMode: mode) }
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+        // The writer runs every unit in a savepoint, and SQLite saves the original of each page a
+        // savepoint changes in a statement journal. On disk that is a temp file written page by
+        // page, about ten pwrite calls per payment, measured; in memory it is a memcpy. The
+        // journal only lives until the batch commits, so it stays small.
+        try execute("PRAGMA temp_store = MEMORY")
     }
 
     /// True while a transaction is open (SQLite rolls one back by itself after some I/O errors).

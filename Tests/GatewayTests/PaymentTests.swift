@@ -331,6 +331,11 @@ final class PaymentTests: XCTestCase {
         XCTAssertTrue(metrics.contains("paygate_payment_settlements_total{facilitator=\"dev\",result=\"settled\"} 1"), metrics)
         XCTAssertTrue(metrics.contains("paygate_revenue_atomic_total{route=\"echo\""), metrics)
         XCTAssertTrue(metrics.contains("paygate_payment_challenges_total{route=\"echo\"}"), metrics)
+        // The receipt's two writes (settling, then settled with its lines) were committed.
+        let committed = metrics.split(separator: "\n").first { $0.hasPrefix("paygate_ledger_writes_total{result=\"committed\"} ") }
+        XCTAssertGreaterThanOrEqual(committed.flatMap { Int($0.split(separator: " ").last!) } ?? 0, 2, metrics)
+        XCTAssertTrue(metrics.contains("paygate_ledger_writes_total{result=\"failed\"} 0"), metrics)
+        XCTAssertTrue(metrics.contains("paygate_ledger_transactions_total "), metrics)
     }
 }
 
