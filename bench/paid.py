@@ -384,6 +384,8 @@ def main():
     ap.add_argument("--initial-rps", type=int, default=5000,
                     help="first guess of paygate's paid req/s, to size the first payments (more are signed if they run out)")
     ap.add_argument("--paygate", default=os.path.join(ROOT, ".build", "release", "paygate"))
+    ap.add_argument("--baseline", help="another paygate binary (an older build, say), run as server 'baseline' with the "
+                                       "default config, taking turns with the others: an A/B of a change in one run")
     ap.add_argument("--signer", required=True, help="the paid-sign binary built by bench/paid.sh")
     ap.add_argument("--python", default=os.environ.get("PAYGATE_PYTHON", os.path.expanduser("~/.cache/paygate-test-venv/bin/python")))
     ap.add_argument("--interop-dir", default=os.path.join(ROOT, "Tests", "Fixtures", "x402"),
@@ -411,6 +413,8 @@ def main():
         for name in ("paygate", "paygate-preverify"):
             if name in names:
                 servers.append(start_paygate(args, work, name, wallet, fac_port, origin_port, procs))
+        if args.baseline:
+            servers.append(start_paygate(args, work, "baseline", wallet, fac_port, origin_port, procs, binary=args.baseline))
         if "reference" in names:
             port = free_port()
             ref_env = dict(os.environ, X402_FACILITATOR=f"http://127.0.0.1:{fac_port}", X402_PAY_TO=PAY_TO,
@@ -457,9 +461,10 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def start_paygate(args, work, name, wallet, fac_port, origin_port, procs):
+def start_paygate(args, work, name, wallet, fac_port, origin_port, procs, binary=None):
     """`paygate serve` on the bench config; "paygate-preverify" turns the route's local
     signature pre-verification on (it is off by default)."""
+    binary = binary or args.paygate
     port, admin = free_port(), free_port()
     if args.facilitator == "http":
         facilitator = {"type": "http", "url": f"http://127.0.0.1:{fac_port}"}
@@ -469,7 +474,7 @@ def start_paygate(args, work, name, wallet, fac_port, origin_port, procs):
                         "--devnet-db", facilitator["database"]], check=True, capture_output=True)
     config = paygate_config(work, name, port, admin, origin_port, facilitator, pre_verify=name == "paygate-preverify",
                             synchronous=args.synchronous)
-    paygate = subprocess.Popen([args.paygate, "serve", "--config", config], stdout=subprocess.DEVNULL,
+    paygate = subprocess.Popen([binary, "serve", "--config", config], stdout=subprocess.DEVNULL,
                                stderr=open(f"{work}/{name}.err", "w"))
     procs.append(paygate)
     return Server(name, port, "/paid", lambda: [paygate.pid], args.initial_rps, Ledger(f"{work}/{name}.sqlite"))

@@ -45,7 +45,7 @@ public final class ReceiptLedger: Sendable {
             let now = clock.now()
             let summary = try ReceiptWrites.complete(receiptID, outcome, now: now, in: database)
             if delivered, summary.status == .settled {
-                _ = try ReceiptWrites.markDelivered(receiptID, now: now, in: database)
+                _ = try ReceiptWrites.recordDelivery(receiptID, now: now, in: database)
                 if let idempotency { _ = try ReceiptWrites.recordIdempotency(idempotency, now: now, in: database) }
             }
             return summary

@@ -143,8 +143,14 @@ public enum BeginResult: Sendable, Equatable {
 /// How a settlement ended, as recorded by `complete`.
 public enum ReceiptOutcome: Sendable, Equatable {
     /// Final. `lines` must sum exactly to the receipt amount; they are written in the same
-    /// transaction that marks the receipt settled.
-    case settled(transaction: String, payer: String, lines: [ReceiptLine])
+    /// transaction that marks the receipt settled. `payer`: the payer the facilitator reports,
+    /// when it differs from the one recorded (nil keeps the recorded one).
+    case settled(transaction: String, payer: String?, lines: [ReceiptLine])
+
+    /// Settled, naming the payer the facilitator reported only when it differs from the recorded one.
+    public static func settled(transaction: String, reported: String?, recorded: String, lines: [ReceiptLine]) -> ReceiptOutcome {
+        .settled(transaction: transaction, payer: reported == recorded ? nil : reported, lines: lines)
+    }
     /// Final.
     case failed(reason: String)
     /// Not final: the facilitator has not confirmed yet; completed again later.

@@ -35,30 +35,28 @@ enum ReceiptWrites {
     }
 
     /// Applies an outcome to an open (`settling` or `pending`) receipt.
+    ///
+    /// One UPDATE both checks that the receipt is open and changes it. The payer column is
+    /// assigned only when the outcome names a payer: SQLite rewrites the index entry of every
+    /// indexed column an UPDATE assigns, even to the same value. A settled outcome whose lines do
+    /// not add up to the stored amount throws, and the writer rolls the unit back.
     static func complete(_ id: String, _ outcome: ReceiptOutcome, now: Int64, in database: SQLiteDatabase)
         throws(LedgerError) -> ReceiptSummary {
-        let current = try LedgerError.sql { () throws(SQLiteError) in
-            try database.queryOne("SELECT status, amount FROM receipts WHERE id = ?", [.text(id)]) {
-                row throws(SQLiteError) in
-                (try row.decodeText(0, ReceiptStatus.init(rawValue:)), try row.decodeText(1, TokenAmount.init(decimal:)))
+        let change = Change(outcome)
+        let updated = try LedgerError.sql { () throws(SQLiteError) in
+            var bindings: [SQLiteValue] = [.text(outcome.status.rawValue), .optionalText(change.transaction),
+                                           .optionalText(change.errorReason), .integer(now)]
+            if let payer = change.payer { bindings.append(.text(payer)) }
+            bindings.append(.text(id))
+            return try database.queryOne(change.payer == nil ? completeSQL : completeSQLWithPayer, bindings) { row throws(SQLiteError) in
+                (try ReceiptRows.summary(row), try row.decodeText(3, TokenAmount.init(decimal:)))
             }
         }
-        guard let (status, amount) = current else { throw .receiptNotFound(id: id) }
-        guard !status.isFinal else { throw .receiptFinal(id: id, status: status) }
-
-        let change = Change(outcome)
+        guard let (summary, amount) = updated else { throw try closedReceiptError(id, in: database) }
         if case let .settled(_, _, lines) = outcome {
             try validate(lines, of: id, amount: amount)
         }
-        return try LedgerError.sql { () throws(SQLiteError) in
-            let summary = try database.queryExactlyOne("""
-                UPDATE receipts SET status = ?, "transaction" = coalesce(?, "transaction"), payer = coalesce(?, payer),
-                    error_reason = ?, updated_at_ms = max(?, created_at_ms)
-                WHERE id = ? RETURNING \(ReceiptRows.summaryColumns)
-                """, [
-                    .text(outcome.status.rawValue), .optionalText(change.transaction), .optionalText(change.payer),
-                    .optionalText(change.errorReason), .integer(now), .text(id),
-                ], ReceiptRows.summary)
+        try LedgerError.sql { () throws(SQLiteError) in
             for (index, line) in change.lines.enumerated() {
                 try database.execute("""
                     INSERT INTO split_lines (receipt_id, idx, recipient, address, network, asset, amount)
@@ -66,8 +64,30 @@ enum ReceiptWrites {
                     """, [.text(id), .integer(Int64(index)), .text(line.recipient), .text(line.address),
                           .text(line.network), .text(line.asset), .text(line.amount.description)])
             }
-            return summary
         }
+        return summary
+    }
+
+    private static let completeSQL = completeSQL(settingPayer: false)
+    private static let completeSQLWithPayer = completeSQL(settingPayer: true)
+
+    private static func completeSQL(settingPayer: Bool) -> String {
+        """
+        UPDATE receipts SET status = ?, "transaction" = coalesce(?, "transaction"), error_reason = ?,
+            updated_at_ms = max(?, created_at_ms)\(settingPayer ? ", payer = ?" : "")
+        WHERE id = ? AND status IN ('settling', 'pending') RETURNING \(ReceiptRows.summaryColumns), amount
+        """
+    }
+
+    /// Why an UPDATE of an open receipt matched nothing: no such receipt, or it is final.
+    private static func closedReceiptError(_ id: String, in database: SQLiteDatabase) throws(LedgerError) -> LedgerError {
+        let status = try LedgerError.sql { () throws(SQLiteError) in
+            try database.queryOne("SELECT status FROM receipts WHERE id = ?", [.text(id)]) { row throws(SQLiteError) in
+                try row.decodeText(0, ReceiptStatus.init(rawValue:))
+            }
+        }
+        guard let status else { return .receiptNotFound(id: id) }
+        return .receiptFinal(id: id, status: status)
     }
 
     /// Marks a settled receipt's response as delivered; false if it already was (the payment
@@ -80,7 +100,13 @@ enum ReceiptWrites {
         }
         guard let status else { throw .receiptNotFound(id: id) }
         guard status == .settled else { throw .receiptNotSettled(id: id, status: status) }
-        return try LedgerError.sql { () throws(SQLiteError) in
+        return try recordDelivery(id, now: now, in: database)
+    }
+
+    /// Marks the response of a receipt the caller knows is settled as delivered; false if it
+    /// already was.
+    static func recordDelivery(_ id: String, now: Int64, in database: SQLiteDatabase) throws(LedgerError) -> Bool {
+        try LedgerError.sql { () throws(SQLiteError) in
             try database.execute("INSERT INTO deliveries (receipt_id, delivered_at_ms) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                  [.text(id), .integer(now)]) == 1
         }

@@ -37,7 +37,14 @@ final class SQLiteDatabase: @unchecked Sendable {
     private let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
 
+    /// Process-wide settings, applied once before the first connection (SQLite accepts them
+    /// only before it initializes; a later call is refused, harmlessly).
+    private static let processSettings: Void = {
+        _ = paygate_sqlite_disable_memstatus()
+    }()
+
     init(path: String, options: Options) throws(SQLiteError) {
+        Self.processSettings
         let accessFlags = switch options.access {
         case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         case .readOnly: SQLITE_OPEN_READONLY

@@ -33,15 +33,36 @@ extension PaywallRoute {
                     attempt.outcome = "ledger_unavailable"
                     completion(exchange, .refused(.error(503, code: "ledger_unavailable", message: "receipts cannot be recorded; nothing was charged",
                                                          headers: Challenge.corsHeaders)))
-                case .success(.duplicate):
-                    attempt.outcome = "reused"
-                    completion(exchange, .refused(challenge.response(url: attempt.resourceURL, error: "payment_already_used", browser: false)))
+                case .success(.duplicate(let existing)):
+                    settleUsedBefore(existing, attempt, exchange, then: completion)
                 case .success(.created(let summary)):
                     attempt.receiptID = summary.id
                     exchange.logFields.append(("receipt", summary.id))
                     callFacilitator(attempt, exchange, receiptID: summary.id, response: response, then: completion)
                 }
             }
+        }
+    }
+
+    /// The payment key already has a receipt although the facilitator called the payment valid
+    /// (its settlement has not reached the chain, or the facilitator does not track nonces): a
+    /// settled payment whose response was never delivered gets this response, once; an open
+    /// settlement answers pending; anything else is a reuse.
+    private func settleUsedBefore(_ existing: ReceiptSummary, _ attempt: PaymentAttempt, _ exchange: Exchange,
+                                  then completion: @escaping (Exchange, SettleDecision) -> Void) {
+        attempt.receiptID = existing.id
+        exchange.logFields.append(("receipt", existing.id))
+        switch existing.status {
+        case .settled:
+            let header = PaymentHeader.encodeSettleResponse(SettleResponse(success: true, transaction: existing.transaction ?? "",
+                                                                           network: attempt.option.network.caip2, payer: attempt.payer))
+            markDelivered(attempt, exchange) { exchange in completion(exchange, .delivered(header: header)) }
+        case .settling, .pending:
+            attempt.outcome = "pending"
+            completion(exchange, .refused(pendingResponse(attempt, transaction: existing.transaction)))
+        case .failed:
+            attempt.outcome = "reused"
+            completion(exchange, .refused(challenge.response(url: attempt.resourceURL, error: "payment_already_used", browser: false)))
         }
     }
 
@@ -82,7 +103,7 @@ extension PaywallRoute {
                                buffered: BufferedResponse?, then completion: @escaping (Exchange, SettleDecision) -> Void) {
         attempt.outcome = "settled"
         let lines = splitLines(attempt.option.amount, attempt)
-        let outcome = ReceiptOutcome.settled(transaction: response.transaction ?? "", payer: response.payer ?? attempt.payer,
+        let outcome = ReceiptOutcome.settled(transaction: response.transaction ?? "", reported: response.payer, recorded: attempt.payer,
                                              lines: lines.map { line in
                                                  ReceiptLine(recipient: line.name, address: line.address, network: attempt.option.network.caip2,
                                                              asset: attempt.option.asset.address, amount: line.amount)

@@ -10,10 +10,11 @@ import X402
 
 /// The x402 paywall of one priced route, as Proxy hooks:
 ///
-///     check:     challenge (402) | decode → match → replay check → (pre-verify) → verify
+///     check:     challenge (402) | decode → match → (identifier: recorded answer?) → (pre-verify) → verify
+///                → refused: was it used before? (ledger) → reused / pending / redelivery, else 402
 ///                → after-response: forward        before-forward: settle, then forward
 ///     response:  below 400 → buffer for settlement; 400 and above → pass through, no charge
-///     complete:  receipt → settle → settled: release with PAYMENT-RESPONSE
+///     complete:  receipt (a key already there: used before) → settle → settled: release with PAYMENT-RESPONSE
 ///                                  rejected: 402 (body dropped)  pending: 503, never "pay again"
 ///     finished:  release the in-flight claim, count what was not charged
 ///
@@ -99,7 +100,11 @@ public final class PaywallRoute: ExchangeHooks {
         exchange.context = attempt
         exchange.logFields.append(("payer", attempt.payer))
         exchange.responseHeaders.append(contentsOf: Challenge.corsHeaders)
-        lookUpPastUse(attempt, exchange)
+        if identifier != nil {
+            lookUpPastUse(attempt, exchange, otherwise: .verify)
+        } else {
+            preVerify(attempt, exchange)
+        }
         return .suspend
     }
 
@@ -144,8 +149,15 @@ public final class PaywallRoute: ExchangeHooks {
 
     // MARK: Verification pipeline (each step comes back on the exchange's loop)
 
-    /// Has this authorization been used (or its identifier recorded) before? Off-loop ledger read.
-    private func lookUpPastUse(_ attempt: PaymentAttempt, _ exchange: Exchange) {
+    /// Has this authorization been used (or its identifier recorded) before? Off-loop ledger read;
+    /// `otherwise` is what happens when it has not.
+    ///
+    /// Asked before verification only for payments with a `payment-identifier` (retries by
+    /// design, answered from the record). A plain payment goes straight to the facilitator: a
+    /// used authorization then shows up as the facilitator's refusal (checked here before the
+    /// 402) or as the receipt insert's key conflict (`settle`), so the common, fresh payment
+    /// costs no ledger read.
+    private func lookUpPastUse(_ attempt: PaymentAttempt, _ exchange: Exchange, otherwise: FirstUse) {
         let reader = services.ledger.reader
         let key = attempt.paymentKey, identifier = attempt.identifier
         services.offLoop(LoopBound(exchange, loop: exchange.loop), {
@@ -163,8 +175,17 @@ public final class PaywallRoute: ExchangeHooks {
             if let receipt = past.receipt {
                 return answerReusedPayment(receipt, attempt, exchange)
             }
-            preVerify(attempt, exchange)
+            switch otherwise {
+            case .verify: preVerify(attempt, exchange)
+            case .refuse(let reason, let facilitator): rejectVerification(attempt, exchange, reason: reason, facilitator: facilitator)
+            }
         })
+    }
+
+    /// What follows a ledger lookup that found no past use.
+    private enum FirstUse: Sendable {
+        case verify
+        case refuse(reason: String, facilitator: String)
     }
 
     private struct PastUse: Sendable {
@@ -208,14 +229,14 @@ public final class PaywallRoute: ExchangeHooks {
             : ExactEVMVerifier.prepare(attempt.payment, against: attempt.call.requirements, now: now)
         switch prepared {
         case .failure(let invalid) where !invalid.requiresChainToDecide:
-            return rejectVerification(attempt, exchange, reason: invalid.code, facilitator: "local")
+            return refuseUnlessUsedBefore(attempt, exchange, reason: invalid.code, facilitator: "local")
         case .failure:
             return verify(attempt, exchange)
         case .success(let check):
             services.offLoop(LoopBound(exchange, loop: exchange.loop), { check.recover() }, then: { [self] exchange, result in
                 guard let attempt = exchange.context as? PaymentAttempt else { return }
                 if case .invalid(let invalid) = result, !invalid.requiresChainToDecide {
-                    return rejectVerification(attempt, exchange, reason: invalid.code, facilitator: "local")
+                    return refuseUnlessUsedBefore(attempt, exchange, reason: invalid.code, facilitator: "local")
                 }
                 verify(attempt, exchange)
             })
@@ -233,7 +254,7 @@ public final class PaywallRoute: ExchangeHooks {
                 exchange.logFields.append(("facilitator", name ?? ""))
                 if pricing.settle == .beforeForward { settleBeforeForwarding(attempt, exchange) } else { exchange.proceed() }
             case .invalid(let reason, _, _):
-                rejectVerification(attempt, exchange, reason: reason, facilitator: name ?? "none")
+                refuseUnlessUsedBefore(attempt, exchange, reason: reason, facilitator: name ?? "none")
             case .unavailable(let error):
                 services.metrics.verification(facilitator: name ?? "none", outcome: error.code)
                 attempt.outcome = "facilitator_unavailable"
@@ -241,6 +262,13 @@ public final class PaywallRoute: ExchangeHooks {
                                         headers: Challenge.corsHeaders))
             }
         }
+    }
+
+    /// A refused payment may be one this gateway already took (its nonce is spent, or it
+    /// expired while its settlement was pending): the ledger's answer (reused, pending, or the
+    /// response still owed) comes before the 402.
+    private func refuseUnlessUsedBefore(_ attempt: PaymentAttempt, _ exchange: Exchange, reason: String, facilitator: String) {
+        lookUpPastUse(attempt, exchange, otherwise: .refuse(reason: reason, facilitator: facilitator))
     }
 
     private func rejectVerification(_ attempt: PaymentAttempt, _ exchange: Exchange, reason: String, facilitator: String) {

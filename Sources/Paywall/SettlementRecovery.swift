@@ -104,7 +104,7 @@ public final class SettlementRecovery: Sendable {
                     facilitator.settle(call, on: loop) { outcome in
                         var transaction = receipt.transaction ?? ""
                         if case .settled(let response) = outcome, let settled = response.transaction { transaction = settled }
-                        self.record(receipt, .settled(transaction: transaction, payer: receipt.payer, lines: Self.lines(receipt, route)))
+                        self.record(receipt, .settled(transaction: transaction, payer: nil, lines: Self.lines(receipt, route)))
                     }
                 case .invalid(let reason, _, _) where reason == Self.expiredReason:
                     // Expired before we could look: verification no longer reaches the chain
@@ -139,7 +139,8 @@ public final class SettlementRecovery: Sendable {
     static func receiptOutcome(_ outcome: SettleOutcome, receipt: Receipt, route: PaywallRoute?) -> ReceiptOutcome {
         switch outcome {
         case .settled(let response):
-            return .settled(transaction: response.transaction ?? "", payer: response.payer ?? receipt.payer, lines: lines(receipt, route))
+            return .settled(transaction: response.transaction ?? "", reported: response.payer, recorded: receipt.payer,
+                            lines: lines(receipt, route))
         case .rejected(let response):
             return .failed(reason: response.errorReason ?? "settlement_failed")
         case .pending(let reason, let transaction):

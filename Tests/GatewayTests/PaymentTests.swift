@@ -223,6 +223,43 @@ final class PaymentTests: XCTestCase {
         XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000 - 1000))
     }
 
+    /// A receipt settled for this payment whose response never went out (its settlement was
+    /// pending when the payer was answered), written by a second ledger connection: the payment
+    /// is not looked up before the facilitator, which still calls it valid (its nonce is unspent
+    /// on the development chain), so the receipt insert finds the key and the response goes out
+    /// once, without a second settlement.
+    func testASettledPaymentOwedItsResponseIsDeliveredOnceWithoutSettlingAgain() throws {
+        let header = try payment(for: "/echo/owed")
+        let payload = try PaymentHeader.decode(header)
+        let accepted = try XCTUnwrap(payload.accepted)
+        let authorization = try XCTUnwrap(payload.exactEVM).authorization
+        let key = ExactEVMPaymentKey.make(network: accepted.network, asset: try EthAddress(hex: accepted.asset),
+                                          payer: payer.address, nonce: try Bytes32(hex: authorization.nonce))
+        let ledger = try ReceiptLedger(path: scratch.file("ledger.sqlite").path)
+        defer { ledger.close() }
+        let draft = ReceiptDraft(paymentKey: key, route: "echo", method: "GET", resource: "http://test.local/echo/owed", requestID: "earlier",
+                                 payer: payer.address.checksummed, payTo: payTo, scheme: "exact", network: accepted.network.caip2,
+                                 asset: accepted.asset, amount: accepted.amount, x402Version: 2, facilitator: "dev", settleMode: .afterResponse)
+        guard case .created(let summary) = try awaitStore({ ledger.begin(draft, completion: $0) }) else { return XCTFail("receipt exists") }
+        let lines = [ReceiptLine(recipient: "author", address: payTo, network: draft.network, asset: draft.asset, amount: draft.amount)]
+        _ = try awaitStore { ledger.complete(receiptID: summary.id, outcome: .settled(transaction: "0x0wed", payer: draft.payer, lines: lines),
+                                             completion: $0) }
+
+        let owed = try paid("/echo/owed", header: header)
+        XCTAssertEqual(owed.status, 200, String(decoding: owed.body, as: UTF8.self))
+        XCTAssertEqual(owed.json["target"] as? String, "/echo/owed")
+        XCTAssertEqual(try PaymentHeader.decodeSettleResponse(try XCTUnwrap(owed.header("payment-response"))).transaction, "0x0wed")
+        XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 1_000_000), "delivered without settling again")
+        let receipts = try self.ledger().receipts(filter: ReceiptFilter()).receipts
+        XCTAssertEqual(receipts.count, 1)
+        XCTAssertNotNil(receipts.first?.deliveredAtMs)
+
+        let again = try paid("/echo/owed", header: header)
+        XCTAssertEqual(again.status, 402, "the owed response went out once")
+        XCTAssertEqual(try PaymentHeader.decodePaymentRequired(try XCTUnwrap(again.header("payment-required"))).error, "payment_already_used")
+        XCTAssertNil(again.json["target"], "the origin's body is dropped")
+    }
+
     func testConcurrentCopiesOfOnePaymentBuyOneResponse() throws {
         let header = try payment(for: "/echo/race")
         let statuses = Mutex<[Int]>([])

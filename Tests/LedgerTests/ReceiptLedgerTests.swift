@@ -73,6 +73,18 @@ final class ReceiptLedgerTests: LedgerTestCase {
         XCTAssertEqual(again, .duplicate(existing: ReceiptSummary(id: id, status: .settled, transaction: "0xtx-" + id)))
     }
 
+    func testASettledOutcomeWithoutAPayerKeepsTheRecordedOne() throws {
+        let ledger = try openLedger()
+        defer { ledger.close() }
+        let id = try ledger.created(draft("kept", amount: "1000", payer: "0xfrom-authorization"))
+        _ = try ledger.completeNow(id, .settled(transaction: "0xdef", payer: nil, lines: [line("alice", "0xa", "1000")])).get()
+        let settled = try XCTUnwrap(ledger.reader.receipt(id: id))
+        XCTAssertEqual(settled.payer, "0xfrom-authorization")
+        XCTAssertEqual(settled.transaction, "0xdef")
+        XCTAssertEqual(try ledger.reader.receipts(filter: ReceiptFilter(payer: "0xfrom-authorization")).receipts.map(\.id), [id],
+                       "the payer index still finds it")
+    }
+
     func testStateTransitionsAndFinality() throws {
         let clock = ManualClock(1_000)
         let ledger = try openLedger(options: StoreOptions(clock: clock.clock))
