@@ -11,11 +11,30 @@ public struct EthAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `0x` plus 40 hex digits under the case rules above.
     public init(hex: String) throws(CryptoError) {
-        words = (0, 0, 0)
+        self = try Self.decode(hex)
+        if Self.hasMixedCase(hex), hex != checksummed { throw .invalidAddressChecksum }
+    }
+
+    /// Parses like `init(hex:)` and also returns the EIP-55 spelling, for one Keccak hash
+    /// instead of two: a mixed-case input that passes the check already is that spelling.
+    public static func parse(_ hex: String) throws(CryptoError) -> (address: EthAddress, checksummed: String) {
+        let address = try decode(hex)
+        let checksummed = address.checksummed
+        if hasMixedCase(hex), hex != checksummed { throw .invalidAddressChecksum }
+        return (address, checksummed)
+    }
+
+    /// The bytes of `hex`, case rules not checked.
+    private static func decode(_ hex: String) throws(CryptoError) -> EthAddress {
+        var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
         try Swift.withUnsafeMutableBytes(of: &words) { out in
             Result { () throws(CryptoError) in try Hex.decode(hex, into: out) }
         }.get()
-        if Self.hasMixedCase(hex), hex != checksummed { throw .invalidAddressChecksum }
+        return EthAddress(words: words)
+    }
+
+    private init(words: (UInt64, UInt64, UInt32)) {
+        self.words = words
     }
 
     /// Copies exactly 20 bytes.

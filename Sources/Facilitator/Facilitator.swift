@@ -34,8 +34,12 @@ public struct FacilitatorCall: Sendable {
     public let requirementsV1: PaymentRequirementsV1?
     /// Passed on as `X-Request-Id` so facilitator logs can be joined with ours.
     public let requestID: String
-    /// The `FacilitatorRequest` body in the payment's version (v1 payments carry the v1
-    /// requirement shape when the gateway built one), encoded once for both verify and settle.
+    /// The payment JSON, encoded once (the receipt stores it too).
+    public let paymentJSON: [UInt8]
+    /// The requirement in the payment's version (v1 payments carry the v1 shape when the
+    /// gateway built one), encoded once.
+    public let requirementsJSON: [UInt8]
+    /// The `FacilitatorRequest` body, for both verify and settle.
     public let requestBody: [UInt8]
 
     public init(payload: PaymentPayload, requirements: PaymentRequirements, requirementsV1: PaymentRequirementsV1?, requestID: String) {
@@ -43,12 +47,9 @@ public struct FacilitatorCall: Sendable {
         self.requirements = requirements
         self.requirementsV1 = requirementsV1
         self.requestID = requestID
-        let body = if payload.version == .v1, let requirementsV1 {
-            FacilitatorRequest.body(payload: payload, requirements: requirementsV1)
-        } else {
-            FacilitatorRequest.body(payload: payload, requirements: requirements)
-        }
-        self.requestBody = body.encoded()
+        paymentJSON = payload.json.encoded()
+        requirementsJSON = if payload.version == .v1, let requirementsV1 { requirementsV1.jsonValue.encoded() } else { requirements.jsonValue.encoded() }
+        requestBody = FacilitatorRequest.encodedBody(version: payload.version, payment: paymentJSON, requirements: requirementsJSON)
     }
 }
 

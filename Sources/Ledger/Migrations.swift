@@ -1,8 +1,18 @@
-/// One step of a schema's history: the SQL that takes the file from `version - 1` to `version`.
-/// Shipped steps are never edited; a change is a new step.
+/// One step of a schema's history: what takes the file from `version - 1` to `version`, run
+/// inside the step's transaction (usually a SQL script). Shipped steps are never edited; a
+/// change is a new step.
 struct Migration: Sendable {
     let version: Int32
-    let sql: String
+    let apply: @Sendable (SQLiteDatabase) throws(SQLiteError) -> Void
+
+    init(version: Int32, sql: String) {
+        self.init(version: version) { database throws(SQLiteError) in try database.executeScript(sql) }
+    }
+
+    init(version: Int32, apply: @escaping @Sendable (SQLiteDatabase) throws(SQLiteError) -> Void) {
+        self.version = version
+        self.apply = apply
+    }
 }
 
 /// Owns the versioning of one database file through `PRAGMA user_version`.
@@ -58,7 +68,7 @@ struct Migrations: Sendable {
             let found = try Self.version(of: database)
             try refuseNewer(database, found: found)
             if found < step.version {
-                try database.executeScript(step.sql)
+                try step.apply(database)
                 try database.executeScript("PRAGMA user_version = \(step.version)")
             }
             try database.executeScript("COMMIT")

@@ -11,6 +11,10 @@
 /// matched, so a settlement interrupted by a crash can be finished from the ledger alone), and
 /// `deliveries`: which settled receipts had their response delivered (a payment whose
 /// settlement was still pending when its request was answered gets the response once, later).
+/// v4: the status CHECK as comparisons instead of `IN` with four values: SQLite evaluates a
+/// constant `IN` list longer than two by building a temporary B-tree, on every insert and
+/// status change (a third of the writer's SQLite work per payment, measured with callgrind).
+/// The two forms accept exactly the same rows, so the stored definition is rewritten in place.
 enum ReceiptSchema {
     static let migrations = Migrations([
         Migration(version: 1, sql: """
@@ -87,5 +91,10 @@ enum ReceiptSchema {
                 delivered_at_ms INTEGER NOT NULL CHECK (delivered_at_ms >= 0)
             ) STRICT, WITHOUT ROWID;
             """),
+        Migration(version: 4) { database throws(SQLiteError) in
+            try database.rewriteDefinition(
+                ofTable: "receipts", replacing: "CHECK (status IN ('settling', 'settled', 'pending', 'failed'))",
+                with: "CHECK (status = 'settling' OR status = 'settled' OR status = 'pending' OR status = 'failed')")
+        },
     ])
 }

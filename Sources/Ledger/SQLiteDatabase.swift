@@ -95,6 +95,24 @@ final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
+    /// Replaces `old`, which must occur exactly once, with `new` in the stored definition of
+    /// `table`: for changes every stored row satisfies in both forms (an equivalent CHECK), so
+    /// nothing is rebuilt. SQLite's documented procedure for such changes
+    /// (lang_altertable.html, "Making Other Kinds Of Table Schema Changes"): edit sqlite_schema
+    /// under writable_schema and bump schema_version so every connection reloads the schema.
+    /// Call it inside a write transaction.
+    func rewriteDefinition(ofTable table: String, replacing old: String, with new: String) throws(SQLiteError) {
+        let definition = try queryExactlyOne("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                                             [.text(table)]) { row in row.text(0) }
+        guard definition.ranges(of: old).count == 1 else { throw .schemaMismatch(path: path, table: table, expected: old) }
+        let version = try queryExactlyOne("PRAGMA schema_version") { row in row.int64(0) }
+        try executeScript("PRAGMA writable_schema = ON")
+        defer { try? executeScript("PRAGMA writable_schema = OFF") }
+        try execute("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?",
+                    [.text(definition.replacing(old, with: new)), .text(table)])
+        try executeScript("PRAGMA schema_version = \(version + 1)")
+    }
+
     /// Runs one cached statement to completion and returns the number of rows it changed.
     @discardableResult
     func execute(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLiteError) -> Int {

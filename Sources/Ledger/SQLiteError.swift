@@ -27,6 +27,9 @@ public enum SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     case schemaTooNew(path: String, found: Int32, supported: Int32)
     /// A read-only open found a schema older than this build needs (no writer migrated it yet).
     case schemaOutdated(path: String, found: Int32, required: Int32)
+    /// A stored table definition is not the one this build's schema history wrote, so a
+    /// migration that rewrites it cannot proceed (the file was altered by something else).
+    case schemaMismatch(path: String, table: String, expected: String)
 
     /// Stable snake_case identifier; never reworded once shipped.
     public var code: String {
@@ -42,6 +45,7 @@ public enum SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
         case .walUnavailable: "sqlite_wal_unavailable"
         case .schemaTooNew: "sqlite_schema_too_new"
         case .schemaOutdated: "sqlite_schema_outdated"
+        case .schemaMismatch: "sqlite_schema_mismatch"
         }
     }
 
@@ -68,6 +72,9 @@ public enum SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .schemaOutdated(path, found, required):
             "\(code): \(path) has schema version \(found) but \(required) is required; "
                 + "start the gateway once to migrate it"
+        case let .schemaMismatch(path, table, expected):
+            "\(code): the definition of table \(table) in \(path) does not contain \(expected.debugDescription) exactly once; "
+                + "it was changed outside paygate, so it is not migrated"
         }
     }
 }

@@ -18,11 +18,9 @@ final class PaymentAttempt {
     let resourceURL: String
     let method: String
     let identifier: String?
-    /// The payment JSON, encoded once: hashed here and stored on the receipt.
-    let paymentJSON: [UInt8]
     /// keccak of the payment JSON: tells a `payment-identifier` retry from a conflicting reuse
     /// (computed only for payments that carry an identifier).
-    lazy var payloadHash: String = Keccak256.hash(paymentJSON).hex
+    lazy var payloadHash: String = Keccak256.hash(call.paymentJSON).hex
     let startedNanos: UInt64
     var facilitator: String?
     var receiptID: String?
@@ -45,7 +43,6 @@ final class PaymentAttempt {
         self.resourceURL = resourceURL
         self.method = method
         self.identifier = identifier
-        self.paymentJSON = payment.json.encoded()
         self.startedNanos = startedNanos
     }
 
@@ -55,11 +52,11 @@ final class PaymentAttempt {
     var responseHeaderName: String { isV1 ? PaymentHeader.xPaymentResponse : PaymentHeader.paymentResponse }
 
     func draft(route: String, requestID: String, settleMode: Ledger.SettleMode) -> ReceiptDraft {
-        let requirementsJSON = call.requirementsV1?.jsonValue.encodedString() ?? call.requirements.jsonValue.encodedString()
-        return ReceiptDraft(paymentKey: paymentKey, route: route, method: method, resource: resourceURL, requestID: requestID,
+        ReceiptDraft(paymentKey: paymentKey, route: route, method: method, resource: resourceURL, requestID: requestID,
                             payer: payer, payTo: option.payTo, scheme: option.scheme, network: option.network.caip2,
                             asset: option.asset.address, amount: option.amount, x402Version: isV1 ? 1 : 2,
                             facilitator: facilitator ?? "", settleMode: settleMode, paymentIdentifier: identifier,
-                            payment: String(decoding: paymentJSON, as: UTF8.self), requirements: requirementsJSON)
+                            payment: String(decoding: call.paymentJSON, as: UTF8.self),
+                            requirements: String(decoding: call.requirementsJSON, as: UTF8.self))
     }
 }

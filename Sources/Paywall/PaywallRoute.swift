@@ -30,6 +30,8 @@ public final class PaywallRoute: ExchangeHooks {
     let policy: PayerPolicy
     /// Per-payer limits that apply to this route, checked before any facilitator call.
     let payerLimits: [RateLimitTable]
+    /// Each option's token contract, parsed once (nil for an asset that is not an EVM address).
+    private let evmAssets: [EthAddress?]
 
     public init(name: String, pricing: RoutePricing, services: PaymentServices, policy: PayerPolicy, payerLimits: [RateLimitTable] = [],
                 title: String, pendingRetryMs: Int) {
@@ -40,6 +42,7 @@ public final class PaywallRoute: ExchangeHooks {
         self.payerLimits = payerLimits
         self.pendingRetrySeconds = (pendingRetryMs + 999) / 1000
         self.challenge = Challenge(pricing: pricing, requirements: pricing.options.map(\.requirements), title: title)
+        self.evmAssets = pricing.options.map { try? EthAddress(hex: $0.asset.address) }
     }
 
     var settleMode: Ledger.SettleMode { pricing.settle == .beforeForward ? .beforeForward : .afterResponse }
@@ -71,9 +74,8 @@ public final class PaywallRoute: ExchangeHooks {
             return .respond(.error(400, code: "payment_identifier_required", message: "this route requires the payment-identifier extension",
                                    headers: Challenge.corsHeaders))
         }
-        guard let evm = payment.exactEVM, let from = try? EthAddress(hex: evm.authorization.from),
-              let asset = try? EthAddress(hex: pricing.options[index].asset.address),
-              let nonce = try? Bytes32(hex: evm.authorization.nonce) else {
+        guard let evm = payment.exactEVM, let (from, payer) = try? EthAddress.parse(evm.authorization.from),
+              let asset = evmAssets[index], let nonce = try? Bytes32(hex: evm.authorization.nonce) else {
             return challenged(url, "unsupported_payload_type", browser)
         }
         guard policy.allows(from.lowercaseHex) else {
@@ -94,7 +96,7 @@ public final class PaywallRoute: ExchangeHooks {
             payment: payment, option: option,
             call: FacilitatorCall(payload: payment, requirements: challenge.requirements[index], requirementsV1: requirementsV1,
                                   requestID: exchange.requestID),
-            paymentKey: key, payer: from.checksummed, resourceURL: url, method: request.methodName, identifier: identifier,
+            paymentKey: key, payer: payer, resourceURL: url, method: request.methodName, identifier: identifier,
             startedNanos: Clock.monotonicNanos())
         if !payerTokens.isEmpty { attempt.payerTokens = (BucketKey.payer(from.withUnsafeBytes { Array($0) }), payerTokens) }
         exchange.context = attempt

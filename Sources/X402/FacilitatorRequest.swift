@@ -14,6 +14,21 @@ public enum FacilitatorRequest {
         body(payload, requirements.jsonValue)
     }
 
+    /// `body(...)` encoded, spliced from parts already encoded (the payment and the requirement
+    /// as `JSONValue.encoded()` writes them): the same bytes without encoding the payment twice.
+    public static func encodedBody(version: X402Version, payment: [UInt8], requirements: [UInt8]) -> [UInt8] {
+        let head = #"{"x402Version":\#(version.rawValue),"paymentPayload":"#.utf8
+        let middle = #","paymentRequirements":"#.utf8
+        var body: [UInt8] = []
+        body.reserveCapacity(head.count + payment.count + middle.count + requirements.count + 1)
+        body += head
+        body += payment
+        body += middle
+        body += requirements
+        body.append(UInt8(ascii: "}"))
+        return body
+    }
+
     private static func body(_ payload: PaymentPayload, _ requirements: JSONValue) -> JSONValue {
         .object([
             "x402Version": .integer(payload.version.rawValue),

@@ -34,6 +34,17 @@ final class EthAddressTests: XCTestCase {
         assertThrows(.invalidAddressChecksum) { _ = try EthAddress(hex: "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed") }
     }
 
+    func testParseReturnsTheAddressAndItsEIP55SpellingUnderTheSameCaseRules() throws {
+        let mixed = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+        for spelling in [mixed, mixed.lowercased(), "0x" + mixed.dropFirst(2).uppercased()] {
+            let (address, checksummed) = try EthAddress.parse(spelling)
+            XCTAssertEqual(address, try EthAddress(hex: mixed))
+            XCTAssertEqual(checksummed, mixed)
+        }
+        assertThrows(.invalidAddressChecksum) { _ = try EthAddress.parse("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD") }
+        assertThrows(.invalidHex) { _ = try EthAddress.parse("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg") }
+    }
+
     func testMalformedAddresses() {
         assertThrows(.invalidHex) { _ = try EthAddress(hex: "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed") }
         assertThrows(.invalidHex) { _ = try EthAddress(hex: "0X5aaeb6053f3e94c9b9a09f33669435e7ef1beaed") }

@@ -65,6 +65,12 @@ final class MessageTests: XCTestCase {
         XCTAssertEqual(v1Body["x402Version"], 1)
         XCTAssertEqual(v1Body["paymentRequirements"]?["network"], "base-sepolia")
         XCTAssertEqual(v1Body["paymentRequirements"]?["maxAmountRequired"], "1000")
+
+        for (version, payload, requirements, whole) in [(X402Version.v2, payment.json, requirement.jsonValue, body),
+                                                        (.v1, v1.json, v1Requirement.jsonValue, v1Body)] {
+            XCTAssertEqual(FacilitatorRequest.encodedBody(version: version, payment: payload.encoded(), requirements: requirements.encoded()),
+                           whole.encoded(), "the spliced body is byte for byte the encoded one")
+        }
     }
 
     func testUnknownPayloadFieldsAreForwardedUntouched() throws {
