@@ -97,16 +97,31 @@ public final class Origin {
     public func stop() { child.signal(SIGTERM); _ = child.waitForExit(timeout: 5); child.stop() }
 }
 
+/// A port on 127.0.0.1 that nothing listens on, for a process the test starts next.
+///
+/// Drawn below the kernel's ephemeral range (32768 and up), not from port 0: a port the kernel
+/// hands out for `bind(0)` is also one it hands out for outgoing connections, and a busy
+/// machine (a benchmark, many connections) can take it between this check and the child's
+/// bind ("Address already in use"). Below the range only another listener can.
 public func freePort() -> UInt16 {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<1000 {
+        let port = UInt16.random(in: 20_000..<32_768, using: &generator)
+        if canBind(port) { return port }
+    }
+    fatalError("no free port in 20000..<32768 on 127.0.0.1")
+}
+
+private func canBind(_ port: UInt16) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return UInt16(bigEndian: address.sin_port)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
 }
 
 /// A scratch directory removed at the end of the test.
