@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Log", swiftSettings: strict),
         .target(name: "EventLoop", dependencies: ["CLinux", "COpenSSL", "Log"], swiftSettings: hotPath),
         .target(name: "Upstream", dependencies: ["EventLoop", "HTTP1"], swiftSettings: hotPath),
-        .target(name: "Ledger", dependencies: ["CSQLite", "Money", "Log"], swiftSettings: strict),
+        .target(name: "Ledger", dependencies: ["CSQLite", "CLinux", "Money", "Log"], swiftSettings: strict),
 
         // Composition.
         .target(name: "Proxy", dependencies: ["EventLoop", "HTTP1", "Upstream", "Routing", "RateLimit", "Metrics", "Log"],

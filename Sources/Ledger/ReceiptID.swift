@@ -1,3 +1,6 @@
+import CLinux
+import Glibc
+
 /// Receipt identifiers: `r_`, then 10 characters of the creation time (milliseconds since
 /// 1970, 50 bits) and 16 characters of randomness (80 bits from the system CSPRNG), both in
 /// lowercase Crockford base32, whose alphabet is in ASCII order.
@@ -12,13 +15,26 @@ enum ReceiptID {
     private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
     static func generate(nowMs: Int64) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let random = UInt128(generator.next() as UInt64) << 64 | UInt128(generator.next() as UInt64)
+        let random = randomBits()
         var characters: [UInt8] = Array("r_".utf8)
         characters.reserveCapacity(28)
         append(UInt128(UInt64(clamping: nowMs)), digits: 10, to: &characters)
         append(random, digits: 16, to: &characters)
         return String(decoding: characters, as: UTF8.self)
+    }
+
+    /// 128 bits from the kernel in one `getrandom` call (`SystemRandomNumberGenerator` makes one
+    /// per 64 bits, and this runs for every payment on the writer thread).
+    private static func randomBits() -> UInt128 {
+        var bits: UInt128 = 0
+        withUnsafeMutableBytes(of: &bits) { buffer in
+            var filled = 0
+            while filled < buffer.count {
+                let count = getrandom(buffer.baseAddress! + filled, buffer.count - filled, 0)
+                if count > 0 { filled += count }
+            }
+        }
+        return bits
     }
 
     /// The low `digits` base32 digits of `value`, most significant first.
