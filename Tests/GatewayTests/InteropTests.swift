@@ -120,4 +120,34 @@ final class InteropTests: XCTestCase {
             try? FileManager.default.removeItem(at: scratch.file("ledger.sqlite-shm"))
         }
     }
+
+    /// A settlement the facilitator reports pending is answered 503, and the same payment sent
+    /// again (a plain payment: the ledger is only consulted when the receipt insert finds its
+    /// key taken) gets the pending answer again: one receipt, one settle call, nothing charged.
+    func testARetriedPendingPaymentIsNeitherSettledTwiceNorRecordedTwice() throws {
+        let facilitator = try LocalFacilitator(python: python, fund: [payer.address.checksummed: 10_000_000], fault: "settlement-pending")
+        defer { facilitator.stop() }
+        let (gateway, port) = try startGateway(facilitator: facilitator)
+        defer { gateway.signal(SIGTERM); _ = gateway.waitForExit(timeout: 10); gateway.stop() }
+
+        let (status, output) = try officialClientPays("http://127.0.0.1:\(port)/status/200")
+        XCTAssertNotEqual(status, 0, output)
+        XCTAssertTrue(output.contains("HTTP 503"), output)
+        let header = try XCTUnwrap(output.split(separator: "\n").first { $0.lowercased().hasPrefix("payment-signature: ") })
+        let first = try XCTUnwrap(receipts().first)
+        XCTAssertEqual(first.status, .pending)
+
+        for _ in 0..<2 {
+            let retry = try RawClient(port: port)
+            retry.send(request("GET", "/status/200", headers: [String(header)]))
+            let answer = try XCTUnwrap(retry.readResponse())
+            XCTAssertEqual(answer.status, 503, String(decoding: answer.body, as: UTF8.self))
+            XCTAssertNotNil(answer.header("retry-after"))
+            XCTAssertEqual(answer.json["code"] as? String, "settlement_pending")
+            XCTAssertEqual(answer.json["receipt"] as? String, first.id)
+        }
+        XCTAssertEqual(try receipts().map(\.id), [first.id], "one receipt for one payment")
+        XCTAssertEqual(try facilitator.calls().filter { ($0["op"] as? String) == "settle" }.count, 1, "settled once")
+        XCTAssertEqual(try facilitator.balance(payer.address.checksummed), 10_000_000, "nothing moved")
+    }
 }
