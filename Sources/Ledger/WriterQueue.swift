@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// Each round, the thread takes everything queued (up to `maxBatch`, so latency stays
 /// bounded), opens one `BEGIN IMMEDIATE` transaction, runs every unit inside its own
-/// `SAVEPOINT` (a unit that fails is rolled back alone and the others keep their writes),
+/// `SAVEPOINT` (a unit that fails is rolled back alone and the others keep their writes; a
+/// unit of one write statement needs none, as SQLite undoes a failed statement itself),
 /// commits once, and only then fires the completions: under load one fsync serves hundreds of
 /// requests, and no completion reports a write before it is committed (durable as far as the
 /// connection's `synchronous` level promises). If COMMIT (or
@@ -50,11 +51,14 @@ final class WriterQueue: Sendable {
 
     /// Queues `work` for the next batch; `completion` fires on the writer thread after the
     /// batch committed (or with the failure), or at once on this thread if the queue is closed.
+    /// `singleStatement`: `work` writes with one statement and cannot fail after it, so it
+    /// runs without a savepoint (a failed statement leaves nothing behind by itself).
     func submit<T: Sendable, E: StoreFailure>(
         _ work: @escaping @Sendable (SQLiteDatabase) throws(E) -> T,
+        singleStatement: Bool = false,
         completion: @escaping @Sendable (Result<T, E>) -> Void
     ) {
-        let unit = WriteUnit(work: work, completion: completion)
+        let unit = WriteUnit(work: work, isSingleStatement: singleStatement, completion: completion)
         if !inbox.push(unit) { unit.fail(.closed) }
     }
 
@@ -132,9 +136,11 @@ final class WriterQueue: Sendable {
             return []
         }
 
-        /// Runs one unit between SAVEPOINT and RELEASE, undoing only its writes if it failed.
+        /// Runs one unit between SAVEPOINT and RELEASE, undoing only its writes if it failed
+        /// (a single-statement unit runs bare: SQLite undoes a failed statement itself).
         /// Throws only when the savepoint machinery itself fails.
         private func runInSavepoint(_ unit: WriteUnit) throws(SQLiteError) -> WriteUnit.Run {
+            if unit.isSingleStatement { return unit.run(database) }
             try database.execute(WriterQueue.savepoint)
             let run = unit.run(database)
             if !run.succeeded && database.isInTransaction {

@@ -36,11 +36,11 @@ final class WriterQueueTests: LedgerTestCase {
 
     /// Submits an insert of `name` (optionally with a parent reference, or into `doomed`).
     private func insert(_ name: String, sql: String = "INSERT INTO items (name) VALUES (?)",
-                        into outcomes: Outcomes, group: DispatchGroup) {
+                        into outcomes: Outcomes, group: DispatchGroup, singleStatement: Bool = false) {
         group.enter()
         writer.submit({ database throws(LedgerError) in
             try LedgerError.sql { () throws(SQLiteError) in try database.execute(sql, [.text(name)]) }
-        }, completion: { result in
+        }, singleStatement: singleStatement, completion: { result in
             outcomes.withLock { $0[name] = result }
             group.leave()
         })
@@ -75,6 +75,30 @@ final class WriterQueueTests: LedgerTestCase {
                 return XCTFail("b2 must fail on the unique key, got \(String(describing: outcomes["b2"]))")
             }
             XCTAssertEqual(result, 1555, "SQLITE_CONSTRAINT_PRIMARYKEY")
+        }
+    }
+
+    func testASingleStatementUnitFailsAloneWithoutASavepoint() throws {
+        let outcomes = Outcomes([:])
+        let group = DispatchGroup()
+        let before = writer.stats
+        let gate = WriterGate(writer)
+        insert("a", into: outcomes, group: group, singleStatement: true)
+        // One statement writing two rows, the second a duplicate: SQLite undoes the first too.
+        insert("x", sql: "INSERT INTO items (name) VALUES (?), ('a')", into: outcomes, group: group, singleStatement: true)
+        insert("c", into: outcomes, group: group, singleStatement: true)
+        gate.open()
+        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+
+        let after = writer.stats
+        XCTAssertEqual(after.transactions - before.transactions, 2, "the gate's batch, then one batch of three")
+        XCTAssertEqual(after.failedUnits - before.failedUnits, 1)
+        XCTAssertEqual(try stored(), ["a", "c"], "nothing of the failed statement remains")
+        outcomes.withLock { outcomes in
+            XCTAssertEqual(try? outcomes["c"]?.get(), 1)
+            guard case .failure(.database(.constraintViolation)) = outcomes["x"] else {
+                return XCTFail("x must fail on the unique key, got \(String(describing: outcomes["x"]))")
+            }
         }
     }
 
