@@ -16,7 +16,7 @@ PARTS = [
     ("    payment header decode", "PaymentHeader.decode(_:limits:)"),
     ("    facilitator call body", "FacilitatorCall.init(payload:requirements:requirementsV1:requestID:)"),
     ("    payment key", "ExactEVMPaymentKey.make(network:asset:payer:nonce:)"),
-    ("ledger writer", "WriterQueue.BatchRunner.runTransaction(_:)"),
+    ("ledger writer", "WriterQueue.BatchRunner.process(_:)"),
     ("  receipt begin (insert)", "closure #1 in static ReceiptWrites.begin(_:now:in:)"),
     ("  receipt complete", "ReceiptWrites.complete(_:_:now:in:)"),
     ("  commit (SQLite)", "???:sqlite3BtreeCommitPhaseOne"),

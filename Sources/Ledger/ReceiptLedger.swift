@@ -28,7 +28,7 @@ public final class ReceiptLedger: Sendable {
         let clock = clock
         writer.submit({ database throws(LedgerError) in
             try ReceiptWrites.begin(draft, now: clock.now(), in: database)
-        }, singleStatement: true, completion: completion)
+        }, completion: completion)
     }
 
     /// Records how the settlement of an open receipt ended. `settling` may move to any outcome,

@@ -4,11 +4,9 @@ import Money
 /// inside a batch transaction, so its checks and writes are atomic with respect to every other
 /// write: "does this payment key exist" and "insert it" cannot interleave with another
 /// request's, and "is this receipt still open" cannot race a second completion. A unit that
-/// fails leaves nothing: it runs in its own savepoint, or is a single statement.
+/// throws leaves nothing behind (`WriterQueue` undoes it alone).
 enum ReceiptWrites {
     /// Inserts a `settling` receipt, or reports the one that already holds the payment key.
-    /// One write statement, after which nothing can fail (the ledger submits it without a
-    /// savepoint); the SELECT runs only when the insert wrote nothing.
     static func begin(_ draft: ReceiptDraft, now: Int64, in database: SQLiteDatabase) throws(LedgerError)
         -> BeginResult {
         try LedgerError.sql { () throws(SQLiteError) in

@@ -36,11 +36,11 @@ final class WriterQueueTests: LedgerTestCase {
 
     /// Submits an insert of `name` (optionally with a parent reference, or into `doomed`).
     private func insert(_ name: String, sql: String = "INSERT INTO items (name) VALUES (?)",
-                        into outcomes: Outcomes, group: DispatchGroup, singleStatement: Bool = false) {
+                        into outcomes: Outcomes, group: DispatchGroup) {
         group.enter()
         writer.submit({ database throws(LedgerError) in
             try LedgerError.sql { () throws(SQLiteError) in try database.execute(sql, [.text(name)]) }
-        }, singleStatement: singleStatement, completion: { result in
+        }, completion: { result in
             outcomes.withLock { $0[name] = result }
             group.leave()
         })
@@ -78,26 +78,60 @@ final class WriterQueueTests: LedgerTestCase {
         }
     }
 
-    func testASingleStatementUnitFailsAloneWithoutASavepoint() throws {
+    func testAStatementFailingHalfwayLeavesNothingAndTheOthersCommit() throws {
         let outcomes = Outcomes([:])
         let group = DispatchGroup()
         let before = writer.stats
         let gate = WriterGate(writer)
-        insert("a", into: outcomes, group: group, singleStatement: true)
-        // One statement writing two rows, the second a duplicate: SQLite undoes the first too.
-        insert("x", sql: "INSERT INTO items (name) VALUES (?), ('a')", into: outcomes, group: group, singleStatement: true)
-        insert("c", into: outcomes, group: group, singleStatement: true)
+        insert("a", into: outcomes, group: group)
+        // One statement writing two rows, the second a duplicate, in the bare first pass.
+        insert("x", sql: "INSERT INTO items (name) VALUES (?), ('a')", into: outcomes, group: group)
+        insert("c", into: outcomes, group: group)
         gate.open()
         XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
 
         let after = writer.stats
-        XCTAssertEqual(after.transactions - before.transactions, 2, "the gate's batch, then one batch of three")
+        XCTAssertEqual(after.transactions - before.transactions, 2, "the gate's batch, then the batch of three once")
         XCTAssertEqual(after.failedUnits - before.failedUnits, 1)
         XCTAssertEqual(try stored(), ["a", "c"], "nothing of the failed statement remains")
         outcomes.withLock { outcomes in
             XCTAssertEqual(try? outcomes["c"]?.get(), 1)
             guard case .failure(.database(.constraintViolation)) = outcomes["x"] else {
                 return XCTFail("x must fail on the unique key, got \(String(describing: outcomes["x"]))")
+            }
+        }
+    }
+
+    func testABatchRunsAtMostTwiceHoweverManyOfItsUnitsFail() throws {
+        let runs = Locked<[String: Int]>([:])
+        let outcomes = Outcomes([:])
+        let group = DispatchGroup()
+        let gate = WriterGate(writer)
+        let names = ["p0", "f1", "p2", "f3", "p4", "f5"]
+        for name in names {
+            group.enter()
+            writer.submit({ database throws(LedgerError) in
+                runs.withLock { $0[name, default: 0] += 1 }
+                if name.hasPrefix("f") { throw .receiptNotFound(id: name) }
+                return try LedgerError.sql { () throws(SQLiteError) in
+                    try database.execute("INSERT INTO items (name) VALUES (?)", [.text(name)])
+                }
+            }, completion: { result in
+                outcomes.withLock { $0[name] = result }
+                group.leave()
+            })
+        }
+        gate.open()
+        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+
+        XCTAssertEqual(try stored(), ["p0", "p2", "p4"])
+        runs.withLock { runs in
+            XCTAssertEqual(runs, ["p0": 2, "f1": 1, "p2": 1, "f3": 1, "p4": 1, "f5": 1],
+                           "the bare pass stops at f1 (p0 runs again); the second pass isolates f3 and f5 in savepoints")
+        }
+        outcomes.withLock { outcomes in
+            for name in names where name.hasPrefix("f") {
+                XCTAssertEqual(outcomes[name].map { if case .failure(.receiptNotFound) = $0 { true } else { false } }, true, name)
             }
         }
     }
