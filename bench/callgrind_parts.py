@@ -13,8 +13,8 @@ PARTS = [
     ("whole process", "PROGRAM TOTALS"),
     ("event loops", "EventLoop.run()"),
     ("  PaywallRoute.check", "PaywallRoute.check(_:exchange:)"),
-    ("    payment header decode", "PaymentHeader.decode(_:limits:)"),
-    ("    facilitator call body", "FacilitatorCall.init(payload:requirements:requirementsV1:requestID:)"),
+    ("    payment header decode", "PaymentHeader.decode"),
+    ("    facilitator call body", "FacilitatorCall.init("),
     ("    payment key", "ExactEVMPaymentKey.make(network:asset:payer:nonce:)"),
     ("ledger writer", "WriterQueue.BatchRunner.process(_:)"),
     ("  receipt begin (insert)", "closure #1 in static ReceiptWrites.begin(_:now:in:)"),
@@ -28,7 +28,7 @@ PARTS = [
 
 def main():
     path, paid = sys.argv[1], int(sys.argv[2])
-    annotated = subprocess.run(["callgrind_annotate", "--inclusive=yes", path],
+    annotated = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
                                capture_output=True, text=True, check=True).stdout
     demangled = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input=annotated,
                                capture_output=True, text=True, check=True).stdout

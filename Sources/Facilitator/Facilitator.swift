@@ -34,22 +34,30 @@ public struct FacilitatorCall: Sendable {
     public let requirementsV1: PaymentRequirementsV1?
     /// Passed on as `X-Request-Id` so facilitator logs can be joined with ours.
     public let requestID: String
-    /// The payment JSON, encoded once (the receipt stores it too).
+    /// The payment's JSON (the receipt stores it too).
     public let paymentJSON: [UInt8]
     /// The requirement in the payment's version (v1 payments carry the v1 shape when the
-    /// gateway built one), encoded once.
+    /// gateway built one), encoded.
     public let requirementsJSON: [UInt8]
     /// The `FacilitatorRequest` body, for both verify and settle.
     public let requestBody: [UInt8]
 
-    public init(payload: PaymentPayload, requirements: PaymentRequirements, requirementsV1: PaymentRequirementsV1?, requestID: String) {
+    /// `paymentJSON`: the payment as the client sent it, when the caller has those bytes
+    /// (otherwise `payload` is encoded). `requirementsJSON`: `requirements` already encoded
+    /// (a route's v2 requirements do not change between requests); used for v2 payments only.
+    public init(payload: PaymentPayload, requirements: PaymentRequirements, requirementsV1: PaymentRequirementsV1?, requestID: String,
+                paymentJSON: [UInt8]? = nil, requirementsJSON: [UInt8]? = nil) {
         self.payload = payload
         self.requirements = requirements
         self.requirementsV1 = requirementsV1
         self.requestID = requestID
-        paymentJSON = payload.json.encoded()
-        requirementsJSON = if payload.version == .v1, let requirementsV1 { requirementsV1.jsonValue.encoded() } else { requirements.jsonValue.encoded() }
-        requestBody = FacilitatorRequest.encodedBody(version: payload.version, payment: paymentJSON, requirements: requirementsJSON)
+        self.paymentJSON = paymentJSON ?? payload.json.encoded()
+        self.requirementsJSON = if payload.version == .v1, let requirementsV1 {
+            requirementsV1.jsonValue.encoded()
+        } else {
+            requirementsJSON ?? requirements.jsonValue.encoded()
+        }
+        requestBody = FacilitatorRequest.encodedBody(version: payload.version, payment: self.paymentJSON, requirements: self.requirementsJSON)
     }
 }
 

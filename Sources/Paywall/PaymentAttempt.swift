@@ -18,9 +18,11 @@ final class PaymentAttempt {
     let resourceURL: String
     let method: String
     let identifier: String?
-    /// keccak of the payment JSON: tells a `payment-identifier` retry from a conflicting reuse
-    /// (computed only for payments that carry an identifier).
-    lazy var payloadHash: String = Keccak256.hash(call.paymentJSON).hex
+    /// keccak of the payment's compact JSON encoding (not of the bytes as sent, so a client
+    /// that re-serializes the same payment differently is still the same payment): tells a
+    /// `payment-identifier` retry from a conflicting reuse (computed only for payments that
+    /// carry an identifier).
+    lazy var payloadHash: String = Keccak256.hash(payment.json.encoded()).hex
     let startedNanos: UInt64
     var facilitator: String?
     var receiptID: String?

@@ -32,6 +32,8 @@ public final class PaywallRoute: ExchangeHooks {
     let payerLimits: [RateLimitTable]
     /// Each option's token contract, parsed once (nil for an asset that is not an EVM address).
     private let evmAssets: [EthAddress?]
+    /// Each option's v2 requirement, encoded once for the facilitator body and the receipt.
+    private let requirementsJSON: [[UInt8]]
 
     public init(name: String, pricing: RoutePricing, services: PaymentServices, policy: PayerPolicy, payerLimits: [RateLimitTable] = [],
                 title: String, pendingRetryMs: Int) {
@@ -43,6 +45,7 @@ public final class PaywallRoute: ExchangeHooks {
         self.pendingRetrySeconds = (pendingRetryMs + 999) / 1000
         self.challenge = Challenge(pricing: pricing, requirements: pricing.options.map(\.requirements), title: title)
         self.evmAssets = pricing.options.map { try? EthAddress(hex: $0.asset.address) }
+        self.requirementsJSON = challenge.requirements.map { $0.jsonValue.encoded() }
     }
 
     var settleMode: Ledger.SettleMode { pricing.settle == .beforeForward ? .beforeForward : .afterResponse }
@@ -59,8 +62,8 @@ public final class PaywallRoute: ExchangeHooks {
         guard let header = v2Header ?? request.header(PaymentHeader.xPayment) else {
             return challenged(url, v2Header == nil && request.header("x-payment") == nil ? "Payment required" : "X-PAYMENT header is required", browser)
         }
-        let payment: PaymentPayload
-        do { payment = try PaymentHeader.decode(header) } catch {
+        let payment: PaymentPayload, paymentJSON: [UInt8]
+        do { (payment, paymentJSON) = try PaymentHeader.decodeKeepingJSON(header) } catch {
             return challenged(url, "Invalid payment header: \(error.code)", browser)
         }
         guard let index = payment.matchingRequirement(in: challenge.requirements) else {
@@ -95,7 +98,7 @@ public final class PaywallRoute: ExchangeHooks {
         let attempt = PaymentAttempt(
             payment: payment, option: option,
             call: FacilitatorCall(payload: payment, requirements: challenge.requirements[index], requirementsV1: requirementsV1,
-                                  requestID: exchange.requestID),
+                                  requestID: exchange.requestID, paymentJSON: paymentJSON, requirementsJSON: requirementsJSON[index]),
             paymentKey: key, payer: payer, resourceURL: url, method: request.methodName, identifier: identifier,
             startedNanos: Clock.monotonicNanos())
         if !payerTokens.isEmpty { attempt.payerTokens = (BucketKey.payer(from.withUnsafeBytes { Array($0) }), payerTokens) }

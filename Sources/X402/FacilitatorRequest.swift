@@ -14,8 +14,9 @@ public enum FacilitatorRequest {
         body(payload, requirements.jsonValue)
     }
 
-    /// `body(...)` encoded, spliced from parts already encoded (the payment and the requirement
-    /// as `JSONValue.encoded()` writes them): the same bytes without encoding the payment twice.
+    /// `body(...)` encoded, spliced from parts already encoded: the same bytes when the parts
+    /// are as `JSONValue.encoded()` writes them, and the payment exactly as the client sent it
+    /// when `payment` is the bytes it sent (any valid JSON).
     public static func encodedBody(version: X402Version, payment: [UInt8], requirements: [UInt8]) -> [UInt8] {
         let head = #"{"x402Version":\#(version.rawValue),"paymentPayload":"#.utf8
         let middle = #","paymentRequirements":"#.utf8

@@ -27,6 +27,14 @@ public enum PaymentHeader {
         try decode(PaymentPayload.self, from: Base64.decode(value), limits: limits)
     }
 
+    /// Decodes like `decode(_:)` and also returns the payload's JSON bytes exactly as received,
+    /// for passing the payment on without encoding it again.
+    public static func decodeKeepingJSON(_ value: String, limits: JSONLimits = .init()) throws(X402Error)
+        -> (payload: PaymentPayload, json: [UInt8]) {
+        let json = try Base64.decode(value)
+        return (try decode(PaymentPayload.self, from: json, limits: limits), json)
+    }
+
     /// The payload exactly as received (its `json`), re-encoded.
     public static func encode(_ payload: PaymentPayload) -> String { encode(payload.json) }
 

@@ -73,6 +73,18 @@ final class MessageTests: XCTestCase {
         }
     }
 
+    func testAPaymentIsSplicedIntoTheBodyExactlyAsSent() throws {
+        let sent = Array(" { \"x402Version\" : 2, \"accepted\": {\"scheme\":\"exact\",\"network\":\"eip155:84532\",\"amount\":\"1000\",\"asset\":\"0xa\",\"payTo\":\"0xb\",\"maxTimeoutSeconds\":60},\n \"payload\": {\"transaction\": \"A\\u0041\"} } ".utf8)
+        let (payment, json) = try PaymentHeader.decodeKeepingJSON(Base64.encode(sent))
+        XCTAssertEqual(json, sent)
+        let body = FacilitatorRequest.encodedBody(version: payment.version, payment: json, requirements: requirement.jsonValue.encoded())
+        XCTAssertNotNil(String(decoding: body, as: UTF8.self).range(of: String(decoding: sent, as: UTF8.self)), "the bytes as sent")
+        let parsed = try JSONParser.parse(body)
+        XCTAssertEqual(parsed["paymentPayload"], payment.json)
+        XCTAssertEqual(parsed["paymentRequirements"], requirement.jsonValue)
+        XCTAssertEqual(parsed["x402Version"], 2)
+    }
+
     func testUnknownPayloadFieldsAreForwardedUntouched() throws {
         let text = #"{"x402Version":2,"accepted":{"scheme":"exact","network":"eip155:84532","amount":"1000","asset":"0xa","payTo":"0xb","maxTimeoutSeconds":60,"future":[1]},"payload":{"transaction":"AAAA"},"extensions":{"bazaar":{"info":{}}},"clientHint":"x"}"#
         let payment = try PaymentHeader.decode(Base64.encode(Array(text.utf8)))
