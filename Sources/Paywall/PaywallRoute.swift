@@ -2,6 +2,7 @@ import Config
 import Crypto
 import EventLoop
 import Facilitator
+import JSON
 import Ledger
 import Log
 import Proxy
@@ -164,9 +165,9 @@ public final class PaywallRoute: ExchangeHooks {
     /// costs no ledger read.
     private func lookUpPastUse(_ attempt: PaymentAttempt, _ exchange: Exchange, otherwise: FirstUse) {
         let reader = services.ledger.reader
-        let key = attempt.paymentKey, identifier = attempt.identifier
+        let key = attempt.paymentKey, identifier = attempt.identifier, presented = attempt.payment.json
         services.offLoop(LoopBound(exchange, loop: exchange.loop), {
-            PastUse(receipt: try? reader.receipt(paymentKey: key),
+            PastUse(receipt: Self.receipt(recording: presented, key: key, in: reader),
                     identified: identifier.flatMap { try? reader.idempotencyRecord($0) })
         }, then: { [self] exchange, past in
             guard let attempt = exchange.context as? PaymentAttempt else { return }
@@ -196,6 +197,17 @@ public final class PaywallRoute: ExchangeHooks {
     private struct PastUse: Sendable {
         let receipt: Receipt?
         let identified: IdempotencyRecord?
+    }
+
+    /// The receipt holding `key`, if the payment presented is the one recorded on it. Only the
+    /// holder of that payment may be answered from the receipt (its owed response, or its
+    /// pending state): a payment key is public once settled, as the payer and nonce are in the
+    /// transfer's event on chain, so anyone can name it in a payment with a forged signature.
+    /// A forgery is then refused like any invalid payment.
+    private static func receipt(recording presented: JSONValue, key: String, in reader: ReceiptReader) -> Receipt? {
+        guard let receipt = try? reader.receipt(paymentKey: key), let stored = receipt.payment,
+              let recorded = try? JSONParser.parse(stored), recorded == presented else { return nil }
+        return receipt
     }
 
     /// A payment key already in the ledger: serve a settled payment whose response never went

@@ -260,6 +260,42 @@ final class PaymentTests: XCTestCase {
         XCTAssertNil(again.json["target"], "the origin's body is dropped")
     }
 
+    /// A payment key is public once settled (payer and nonce are in the transfer's event), so a
+    /// payment naming an owed receipt's key with a forged signature must be refused like any
+    /// invalid payment, while the genuine payment still gets its owed response.
+    func testAForgedSignatureNamingAnOwedPaymentGetsNothing() throws {
+        let header = try payment(for: "/echo/owed")
+        let payload = try PaymentHeader.decode(header)
+        let accepted = try XCTUnwrap(payload.accepted)
+        let evm = try XCTUnwrap(payload.exactEVM)
+        let key = ExactEVMPaymentKey.make(network: accepted.network, asset: try EthAddress(hex: accepted.asset),
+                                          payer: payer.address, nonce: try Bytes32(hex: evm.authorization.nonce))
+        let ledger = try ReceiptLedger(path: scratch.file("ledger.sqlite").path)
+        defer { ledger.close() }
+        let draft = ReceiptDraft(paymentKey: key, route: "echo", method: "GET", resource: "http://test.local/echo/owed", requestID: "earlier",
+                                 payer: payer.address.checksummed, payTo: payTo, scheme: "exact", network: accepted.network.caip2,
+                                 asset: accepted.asset, amount: accepted.amount, x402Version: 2, facilitator: "dev", settleMode: .afterResponse,
+                                 payment: payload.json.encodedString(), requirements: accepted.jsonValue.encodedString())
+        guard case .created(let summary) = try awaitStore({ ledger.begin(draft, completion: $0) }) else { return XCTFail("receipt exists") }
+        let lines = [ReceiptLine(recipient: "author", address: payTo, network: draft.network, asset: draft.asset, amount: draft.amount)]
+        _ = try awaitStore { ledger.complete(receiptID: summary.id, outcome: .settled(transaction: "0x0wed", payer: draft.payer, lines: lines),
+                                             completion: $0) }
+
+        let sent = String(decoding: try Base64.decode(header), as: UTF8.self)
+        let forged = sent.replacing(evm.signature, with: "0x" + String(repeating: "11", count: 65))
+        XCTAssertNotEqual(forged, sent)
+        let refused = try paid("/echo/owed", header: Base64.encode(Array(forged.utf8)))
+        XCTAssertEqual(refused.status, 402, String(decoding: refused.body, as: UTF8.self))
+        XCTAssertNil(refused.json["target"], "no owed response for a forged signature")
+        let reason = try PaymentHeader.decodePaymentRequired(try XCTUnwrap(refused.header("payment-required"))).error
+        XCTAssertNotEqual(reason, "payment_already_used")
+        XCTAssertNil(try self.ledger().receipts(filter: ReceiptFilter()).receipts.first?.deliveredAtMs)
+
+        let owed = try paid("/echo/owed", header: header)
+        XCTAssertEqual(owed.status, 200, String(decoding: owed.body, as: UTF8.self))
+        XCTAssertEqual(owed.json["target"] as? String, "/echo/owed")
+    }
+
     func testConcurrentCopiesOfOnePaymentBuyOneResponse() throws {
         let header = try payment(for: "/echo/race")
         let statuses = Mutex<[Int]>([])
