@@ -101,8 +101,11 @@ final class CrashTests: LedgerTestCase {
 
         var received = ""
         let deadline = Date().addingTimeInterval(60)
+        // Waits up to the deadline for each chunk: a child that starts slowly or stalls on a
+        // slow fsync is not a child that stopped (only EOF is).
         while received.split(separator: "\n").count < 600 && Date() < deadline {
-            guard let chunk = readChunk(pipeEnds[0], timeoutMs: 200) else { break }
+            let remainingMs = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
+            guard let chunk = readChunk(pipeEnds[0], timeoutMs: remainingMs) else { break }
             received += chunk
         }
         usleep(useconds_t.random(in: 0..<20_000))   // land the kill at an arbitrary point of a batch
