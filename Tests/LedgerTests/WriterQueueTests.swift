@@ -46,59 +46,65 @@ final class WriterQueueTests: LedgerTestCase {
         })
     }
 
+    /// One insert of a batch: a string literal inserts that name; `sql` inserts it some other way.
+    private struct BatchedInsert: ExpressibleByStringLiteral {
+        let name: String
+        let sql: String
+        init(_ name: String, sql: String) { (self.name, self.sql) = (name, sql) }
+        init(stringLiteral name: String) { self.init(name, sql: "INSERT INTO items (name) VALUES (?)") }
+    }
+
+    /// Queues `units` while the writer is held at a gate, so they run as one batch, and returns
+    /// each unit's outcome (by name) once all of them have reported.
+    private func runAsOneBatch(_ units: [BatchedInsert]) -> [String: Result<Int, LedgerError>] {
+        let outcomes = Outcomes([:])
+        let group = DispatchGroup()
+        let gate = WriterGate(writer)
+        for unit in units { insert(unit.name, sql: unit.sql, into: outcomes, group: group) }
+        gate.open()
+        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        return outcomes.value
+    }
+
     private func stored() throws -> Set<String> {
         Set(try reader.query("SELECT name FROM items") { $0.text(0) })
     }
 
     func testAFailingUnitRollsBackAloneAndTheBatchCommits() throws {
-        let outcomes = Outcomes([:])
-        let group = DispatchGroup()
         let before = writer.stats
-        let gate = WriterGate(writer)
-        insert("a", into: outcomes, group: group)
-        insert("a", into: outcomes, group: group)                       // duplicate key: fails alone
-        insert("b", sql: "INSERT INTO items (name) VALUES (?), ('b2')", into: outcomes, group: group)
-        insert("b2", into: outcomes, group: group)                      // conflicts with b's second row
-        insert("c", into: outcomes, group: group)
-        gate.open()
-        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        let outcomes = runAsOneBatch([
+            "a",
+            "a",                                                          // duplicate key: fails alone
+            .init("b", sql: "INSERT INTO items (name) VALUES (?), ('b2')"),
+            "b2",                                                         // conflicts with b's second row
+            "c",
+        ])
 
         let after = writer.stats
         XCTAssertEqual(after.transactions - before.transactions, 2, "the gate's batch, then one batch of five")
         XCTAssertEqual(after.largestBatch, 5)
         XCTAssertEqual(after.failedUnits, 2)
         XCTAssertEqual(try stored(), ["a", "b", "b2", "c"])
-        outcomes.withLock { outcomes in
-            XCTAssertEqual(try? outcomes["b"]?.get(), 2)
-            XCTAssertEqual(try? outcomes["c"]?.get(), 1)
-            guard case let .failure(.database(.constraintViolation(_, result, _))) = outcomes["b2"] else {
-                return XCTFail("b2 must fail on the unique key, got \(String(describing: outcomes["b2"]))")
-            }
-            XCTAssertEqual(result, 1555, "SQLITE_CONSTRAINT_PRIMARYKEY")
+        XCTAssertEqual(try? outcomes["b"]?.get(), 2)
+        XCTAssertEqual(try? outcomes["c"]?.get(), 1)
+        guard case let .failure(.database(.constraintViolation(_, result, _))) = outcomes["b2"] else {
+            return XCTFail("b2 must fail on the unique key, got \(String(describing: outcomes["b2"]))")
         }
+        XCTAssertEqual(result, 1555, "SQLITE_CONSTRAINT_PRIMARYKEY")
     }
 
     func testAStatementFailingHalfwayLeavesNothingAndTheOthersCommit() throws {
-        let outcomes = Outcomes([:])
-        let group = DispatchGroup()
         let before = writer.stats
-        let gate = WriterGate(writer)
-        insert("a", into: outcomes, group: group)
-        // One statement writing two rows, the second a duplicate, in the bare first pass.
-        insert("x", sql: "INSERT INTO items (name) VALUES (?), ('a')", into: outcomes, group: group)
-        insert("c", into: outcomes, group: group)
-        gate.open()
-        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        // x is one statement writing two rows, the second a duplicate, in the bare first pass.
+        let outcomes = runAsOneBatch(["a", .init("x", sql: "INSERT INTO items (name) VALUES (?), ('a')"), "c"])
 
         let after = writer.stats
         XCTAssertEqual(after.transactions - before.transactions, 2, "the gate's batch, then the batch of three once")
         XCTAssertEqual(after.failedUnits - before.failedUnits, 1)
         XCTAssertEqual(try stored(), ["a", "c"], "nothing of the failed statement remains")
-        outcomes.withLock { outcomes in
-            XCTAssertEqual(try? outcomes["c"]?.get(), 1)
-            guard case .failure(.database(.constraintViolation)) = outcomes["x"] else {
-                return XCTFail("x must fail on the unique key, got \(String(describing: outcomes["x"]))")
-            }
+        XCTAssertEqual(try? outcomes["c"]?.get(), 1)
+        guard case .failure(.database(.constraintViolation)) = outcomes["x"] else {
+            return XCTFail("x must fail on the unique key, got \(String(describing: outcomes["x"]))")
         }
     }
 
@@ -137,50 +143,31 @@ final class WriterQueueTests: LedgerTestCase {
     }
 
     func testAFailedCommitReportsFailureToEveryUnitAndWritesNothing() throws {
-        let outcomes = Outcomes([:])
-        let group = DispatchGroup()
-        let gate = WriterGate(writer)
-        insert("fine", into: outcomes, group: group)
         // The deferred foreign key passes the statement and fails only at COMMIT.
-        insert("orphan", sql: "INSERT INTO items (name, parent) VALUES (?, 42)", into: outcomes, group: group)
-        gate.open()
-        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
-
-        outcomes.withLock { outcomes in
-            for name in ["fine", "orphan"] {
-                guard case let .failure(.database(.constraintViolation(sql, _, message))) = outcomes[name] else {
-                    return XCTFail("\(name): expected the COMMIT failure, got \(String(describing: outcomes[name]))")
-                }
-                XCTAssertEqual(sql, "COMMIT")
-                XCTAssertTrue(message.contains("FOREIGN KEY"), message)
+        let outcomes = runAsOneBatch(["fine", .init("orphan", sql: "INSERT INTO items (name, parent) VALUES (?, 42)")])
+        for name in ["fine", "orphan"] {
+            guard case let .failure(.database(.constraintViolation(sql, _, message))) = outcomes[name] else {
+                return XCTFail("\(name): expected the COMMIT failure, got \(String(describing: outcomes[name]))")
             }
+            XCTAssertEqual(sql, "COMMIT")
+            XCTAssertTrue(message.contains("FOREIGN KEY"), message)
         }
         XCTAssertEqual(try stored(), [], "nothing of the failed transaction is visible")
         XCTAssertEqual(writer.stats.abortedTransactions, 1)
 
         // The writer recovers: the next batch commits normally.
-        insert("later", into: outcomes, group: group)
-        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(try? runAsOneBatch(["later"])["later"]?.get(), 1)
         XCTAssertEqual(try stored(), ["later"])
     }
 
     func testUnitsSurviveAFailureThatRollsBackTheWholeTransaction() throws {
-        let outcomes = Outcomes([:])
-        let group = DispatchGroup()
-        let gate = WriterGate(writer)
-        insert("first", into: outcomes, group: group)
-        insert("boom", sql: "INSERT INTO doomed (v) VALUES (length(?))", into: outcomes, group: group)
-        insert("last", into: outcomes, group: group)
-        gate.open()
-        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        let outcomes = runAsOneBatch(["first", .init("boom", sql: "INSERT INTO doomed (v) VALUES (length(?))"), "last"])
 
         XCTAssertEqual(try stored(), ["first", "last"], "units rolled back under the failing one were run again")
-        outcomes.withLock { outcomes in
-            XCTAssertEqual(try? outcomes["first"]?.get(), 1)
-            XCTAssertEqual(try? outcomes["last"]?.get(), 1)
-            guard case let .failure(.database(error)) = outcomes["boom"] else { return XCTFail("boom must fail") }
-            XCTAssertTrue("\(error)".contains("whole transaction rolled back"), "\(error)")
-        }
+        XCTAssertEqual(try? outcomes["first"]?.get(), 1)
+        XCTAssertEqual(try? outcomes["last"]?.get(), 1)
+        guard case let .failure(.database(error)) = outcomes["boom"] else { return XCTFail("boom must fail") }
+        XCTAssertTrue("\(error)".contains("whole transaction rolled back"), "\(error)")
         XCTAssertEqual(writer.stats.failedUnits, 1)
     }
 
@@ -189,12 +176,7 @@ final class WriterQueueTests: LedgerTestCase {
         let database = try SQLiteDatabase(path: path("w.db"), options: .init(access: .readWrite, synchronous: .normal,
                                                                              busyTimeoutMs: 1000))
         writer = try WriterQueue(database: database, maxBatch: 7, threadName: "test-writer")
-        let outcomes = Outcomes([:])
-        let group = DispatchGroup()
-        let gate = WriterGate(writer)
-        for index in 0..<20 { insert("n\(index)", into: outcomes, group: group) }
-        gate.open()
-        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        _ = runAsOneBatch((0..<20).map { BatchedInsert(stringLiteral: "n\($0)") })
         XCTAssertEqual(writer.stats.largestBatch, 7)
         XCTAssertEqual(writer.stats.transactions, 1 + 3, "the gate, then 7 + 7 + 6")
         XCTAssertEqual(try stored().count, 20)
