@@ -27,6 +27,10 @@ final class WriterQueue: Sendable {
     private let counters = WriterCounters()
     private let joined = Mutex(false)
 
+    // Cached like every other statement: sqlite3_exec would parse BEGIN and COMMIT anew for
+    // every batch.
+    private static let begin = "BEGIN IMMEDIATE"
+    private static let commit = "COMMIT"
     private static let savepoint = "SAVEPOINT unit"
     private static let release = "RELEASE unit"
     private static let rollbackToSavepoint = "ROLLBACK TO unit"
@@ -96,7 +100,7 @@ final class WriterQueue: Sendable {
         /// failing unit.
         private func runTransaction(_ units: [WriteUnit], isolated: Bool) -> (rerun: [WriteUnit], isolated: Bool) {
             do {
-                try database.executeScript("BEGIN IMMEDIATE")
+                try database.execute(WriterQueue.begin)
             } catch {
                 abort(units, error)
                 return ([], isolated)
@@ -125,7 +129,7 @@ final class WriterQueue: Sendable {
                 reports.append(run.report)
             }
             do {
-                try database.executeScript("COMMIT")
+                try database.execute(WriterQueue.commit)
             } catch {
                 rollback()
                 abort(units, error)
