@@ -18,7 +18,7 @@ PARTS = [
     ("    payment key", "ExactEVMPaymentKey.make(network:asset:payer:nonce:)"),
     ("ledger writer", "WriterQueue.BatchRunner.process(_:)"),
     ("  receipt begin (insert)", "closure #1 in static ReceiptWrites.begin(_:now:in:)"),
-    ("  receipt complete", "ReceiptWrites.complete(_:_:now:in:)"),
+    ("  receipt complete", "ReceiptWrites.complete(_:_:delivered:now:in:)"),
     ("  commit (SQLite)", "???:sqlite3BtreeCommitPhaseOne"),
     ("Keccak permutations", "KeccakState.permute()"),
     ("JSON encoding", "JSONValue.encode(into:) "),

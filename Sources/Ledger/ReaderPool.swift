@@ -7,7 +7,7 @@ import Synchronization
 /// multi-statement report sees a single consistent WAL snapshot even while the writer
 /// commits), and checks it back in. Up to `capacity` idle connections are kept: opening one
 /// costs a file open, schema parse and fresh statement preparation on every call, which the
-/// pool avoids (numbers in the module report). Readers never block the writer in WAL mode.
+/// pool avoids (`bench/ledger.sh` prints both). Readers never block the writer in WAL mode.
 final class ReaderPool: Sendable {
     private let idle = Mutex<[SQLiteDatabase]>([])
     private let path: String

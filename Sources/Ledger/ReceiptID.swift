@@ -5,8 +5,8 @@ import Glibc
 /// 1970, 50 bits) and 16 characters of randomness (80 bits from the system CSPRNG), both in
 /// lowercase Crockford base32, whose alphabet is in ASCII order.
 ///
-/// Time first, because the id keys three B-trees (the receipt's primary key, its split lines,
-/// its delivery mark): ids that grow with time are appended at the right edge of each tree, so
+/// Time first, because the id keys two B-trees (the receipt's primary key and its split
+/// lines): ids that grow with time are appended at the right edge of each tree, so
 /// a batch of receipts dirties a few pages instead of one random page per tree and receipt,
 /// which is most of what the writer thread spends per payment (`bench/paid.sh`). The random
 /// part keeps ids unguessable (receipt URLs may be shared) and collision-free in practice; a

@@ -43,10 +43,9 @@ public final class ReceiptLedger: Sendable {
         let clock = clock
         writer.submit({ database throws(LedgerError) in
             let now = clock.now()
-            let summary = try ReceiptWrites.complete(receiptID, outcome, now: now, in: database)
-            if delivered, summary.status == .settled {
-                _ = try ReceiptWrites.recordDelivery(receiptID, now: now, in: database)
-                if let idempotency { _ = try ReceiptWrites.recordIdempotency(idempotency, now: now, in: database) }
+            let summary = try ReceiptWrites.complete(receiptID, outcome, delivered: delivered, now: now, in: database)
+            if delivered, summary.status == .settled, let idempotency {
+                _ = try ReceiptWrites.recordIdempotency(idempotency, now: now, in: database)
             }
             return summary
         }, completion: completion)

@@ -8,6 +8,7 @@ import Money
 /// while a gateway process owns the writer).
 public final class ReceiptReader: Sendable {
     private let readers: ReaderPool
+    private let counter = ReceiptCounter()
 
     init(readers: ReaderPool) {
         self.readers = readers
@@ -64,13 +65,10 @@ public final class ReceiptReader: Sendable {
         }
     }
 
+    /// Receipts by status, exact for one snapshot. A reader's first call counts every receipt;
+    /// later calls read only what changed since (`ReceiptCounter`).
     public func counts() throws(LedgerError) -> ReceiptCounts {
-        let pairs = try readers.query(as: LedgerError.self) { database throws(SQLiteError) in
-            try database.query("SELECT status, count(*) FROM receipts GROUP BY status") { row throws(SQLiteError) in
-                (try row.decodeText(0, ReceiptStatus.init(rawValue:)), Int(row.int64(1)))
-            }
-        }
-        return ReceiptCounts(byStatus: Dictionary(uniqueKeysWithValues: pairs))
+        try readers.query(as: LedgerError.self) { database throws(SQLiteError) in try counter.count(in: database) }
     }
 
     /// What each recipient address is owed from settled receipts created in [sinceMs, untilMs).

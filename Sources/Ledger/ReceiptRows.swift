@@ -7,8 +7,7 @@ enum ReceiptRows {
     static let receiptColumns = """
         id, payment_key, created_at_ms, updated_at_ms, route, method, resource, request_id, payer, pay_to, \
         scheme, network, asset, amount, x402_version, facilitator, settle_mode, status, "transaction", \
-        error_reason, payment_identifier, payment, requirements, \
-        (SELECT delivered_at_ms FROM deliveries WHERE receipt_id = receipts.id)
+        error_reason, payment_identifier, payment, requirements, delivered_at_ms
         """
 
     /// Decodes a row selected with `receiptColumns`; split lines are attached by the caller.

@@ -35,7 +35,8 @@ enum ReceiptWrites {
         }
     }
 
-    /// Applies an outcome to an open (`settling` or `pending`) receipt.
+    /// Applies an outcome to an open (`settling` or `pending`) receipt; `delivered`: a settled
+    /// outcome's response goes out now, so the same UPDATE marks it delivered.
     ///
     /// One UPDATE checks that the receipt is open and, for a settled outcome, that the split
     /// lines add up to the stored amount, and changes it; only when it matches nothing is the
@@ -43,9 +44,9 @@ enum ReceiptWrites {
     /// B-tree, which costs more than the update itself. The payer column is assigned only when
     /// the outcome names a payer: SQLite rewrites the index entry of every indexed column an
     /// UPDATE assigns, even to the same value.
-    static func complete(_ id: String, _ outcome: ReceiptOutcome, now: Int64, in database: SQLiteDatabase)
+    static func complete(_ id: String, _ outcome: ReceiptOutcome, delivered: Bool, now: Int64, in database: SQLiteDatabase)
         throws(LedgerError) -> ReceiptSummary {
-        let change = Change(outcome)
+        let change = Change(outcome, delivered: delivered)
         var lineSum: TokenAmount?
         if case let .settled(_, _, lines) = outcome {
             guard !lines.isEmpty else { throw .emptySplit(receiptID: id) }
@@ -56,9 +57,10 @@ enum ReceiptWrites {
             var bindings: [SQLiteValue] = [.text(outcome.status.rawValue), .optionalText(change.transaction),
                                            .optionalText(change.errorReason), .integer(now)]
             if let payer = change.payer { bindings.append(.text(payer)) }
+            if change.delivered { bindings.append(.integer(now)) }
             let sum = SQLiteValue.optionalText(lineSum?.description)
             bindings += [.text(id), sum, sum]
-            return try database.execute(change.payer == nil ? completeSQL : completeSQLWithPayer, bindings) == 1
+            return try database.execute(Self.completeSQL[change.payer == nil ? 0 : 1][change.delivered ? 1 : 0], bindings) == 1
         }
         guard updated else { throw try completionError(id, lineSum: lineSum, in: database) }
         try LedgerError.sql { () throws(SQLiteError) in
@@ -74,13 +76,16 @@ enum ReceiptWrites {
         return ReceiptSummary(id: id, status: outcome.status, transaction: transaction)
     }
 
-    private static let completeSQL = completeSQL(settingPayer: false)
-    private static let completeSQLWithPayer = completeSQL(settingPayer: true)
+    /// The outcome UPDATE, by [assigns payer][assigns delivered_at_ms]: each only when it
+    /// changes (see `complete`; an assigned delivered_at_ms also fires its trigger).
+    private static let completeSQL = [false, true].map { payer in [false, true].map { delivered in
+        completeSQL(settingPayer: payer, delivering: delivered)
+    } }
 
-    private static func completeSQL(settingPayer: Bool) -> String {
+    private static func completeSQL(settingPayer: Bool, delivering: Bool) -> String {
         """
         UPDATE receipts SET status = ?, "transaction" = coalesce(?, "transaction"), error_reason = ?,
-            updated_at_ms = max(?, created_at_ms)\(settingPayer ? ", payer = ?" : "")
+            updated_at_ms = max(?, created_at_ms)\(settingPayer ? ", payer = ?" : "")\(delivering ? ", delivered_at_ms = ?" : "")
         WHERE id = ? AND status IN ('settling', 'pending') AND (? IS NULL OR amount = ?)
         """
     }
@@ -118,15 +123,9 @@ enum ReceiptWrites {
         }
         guard let status else { throw .receiptNotFound(id: id) }
         guard status == .settled else { throw .receiptNotSettled(id: id, status: status) }
-        return try recordDelivery(id, now: now, in: database)
-    }
-
-    /// Marks the response of a receipt the caller knows is settled as delivered; false if it
-    /// already was.
-    static func recordDelivery(_ id: String, now: Int64, in database: SQLiteDatabase) throws(LedgerError) -> Bool {
-        try LedgerError.sql { () throws(SQLiteError) in
-            try database.execute("INSERT INTO deliveries (receipt_id, delivered_at_ms) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                                 [.text(id), .integer(now)]) == 1
+        return try LedgerError.sql { () throws(SQLiteError) in
+            try database.execute("UPDATE receipts SET delivered_at_ms = ? WHERE id = ? AND delivered_at_ms IS NULL",
+                                 [.integer(now), .text(id)]) == 1
         }
     }
 
@@ -158,13 +157,16 @@ enum ReceiptWrites {
         var payer: String?
         var errorReason: String?
         var lines: [ReceiptLine] = []
+        /// Only a settled receipt is ever marked delivered.
+        var delivered = false
 
-        init(_ outcome: ReceiptOutcome) {
+        init(_ outcome: ReceiptOutcome, delivered: Bool) {
             switch outcome {
             case let .settled(transaction, payer, lines):
                 self.transaction = transaction
                 self.payer = payer
                 self.lines = lines
+                self.delivered = delivered
             case let .failed(reason):
                 errorReason = reason
             case let .pending(transaction, reason):

@@ -15,8 +15,8 @@ final class MigrationsTests: LedgerTestCase {
         ledger.close()
         let database = try rawConnection()
         XCTAssertEqual(try Migrations.version(of: database), ReceiptSchema.migrations.latestVersion)
-        XCTAssertEqual(ReceiptSchema.migrations.latestVersion, 4)
-        XCTAssertEqual(try tables(database), ["deliveries", "idempotency", "receipts", "split_lines"])
+        XCTAssertEqual(ReceiptSchema.migrations.latestVersion, 5)
+        XCTAssertEqual(try tables(database), ["idempotency", "receipts", "split_lines"])
     }
 
     func testMigratesAVersionOneFileKeepingItsData() throws {
@@ -35,12 +35,12 @@ final class MigrationsTests: LedgerTestCase {
         // A v1 file is not readable read-only by this build: it must be migrated first.
         XCTAssertThrowsError(try ReceiptReader(path: path("ledger.db"))) { error in
             XCTAssertEqual(error as? LedgerError,
-                           .database(.schemaOutdated(path: self.path("ledger.db"), found: 1, required: 4)))
+                           .database(.schemaOutdated(path: self.path("ledger.db"), found: 1, required: 5)))
         }
 
         let ledger = try openLedger()
         defer { ledger.close() }
-        XCTAssertEqual(try Migrations.version(of: v1), 4)
+        XCTAssertEqual(try Migrations.version(of: v1), 5)
         XCTAssertEqual(try ledger.reader.receipt(id: "r_old")?.amount, units("5"))
         let entry = IdempotencyEntry(paymentIdentifier: "pay_0123456789abcdef", payloadHash: "h", receiptID: "r_old",
                                      statusCode: 200, headers: [], body: nil)
@@ -54,12 +54,12 @@ final class MigrationsTests: LedgerTestCase {
     func testRefusesAFileFromANewerBuild() throws {
         let database = try rawConnection()
         try database.executeScript("PRAGMA user_version = 7")
-        let expected = LedgerError.database(.schemaTooNew(path: path("ledger.db"), found: 7, supported: 4))
+        let expected = LedgerError.database(.schemaTooNew(path: path("ledger.db"), found: 7, supported: 5))
         XCTAssertThrowsError(try openLedger()) { XCTAssertEqual($0 as? LedgerError, expected) }
         XCTAssertThrowsError(try ReceiptReader(path: path("ledger.db"))) { XCTAssertEqual($0 as? LedgerError, expected) }
         XCTAssertEqual(try Migrations.version(of: database), 7, "a refused file is left untouched")
         XCTAssertEqual(try tables(database), [])
-        XCTAssertTrue("\(expected)".contains("knows only up to 4"))
+        XCTAssertTrue("\(expected)".contains("knows only up to 5"))
     }
 
     func testAFailingStepRollsBackAndLeavesTheVersion() throws {
@@ -78,7 +78,7 @@ final class MigrationsTests: LedgerTestCase {
         try openLedger().close()
         let ledger = try openLedger()
         ledger.close()
-        XCTAssertEqual(try Migrations.version(of: try rawConnection()), 4)
+        XCTAssertEqual(try Migrations.version(of: try rawConnection()), 5)
     }
 
     private static let statusCheckIn = "CHECK (status IN ('settling', 'settled', 'pending', 'failed'))"
@@ -122,5 +122,81 @@ final class MigrationsTests: LedgerTestCase {
         XCTAssertThrowsError(try openLedger()) { XCTAssertEqual($0 as? LedgerError, .database(mismatch)) }
         XCTAssertEqual(try Migrations.version(of: v3), 3, "the failed step is rolled back")
         XCTAssertTrue("\(mismatch)".contains("does not contain"))
+    }
+
+    // MARK: v5
+
+    private func insertV4Receipt(_ database: SQLiteDatabase, id: String, status: String, transaction: String?) throws {
+        try database.execute("""
+            INSERT INTO receipts (id, payment_key, created_at_ms, updated_at_ms, route, method, resource, request_id,
+                payer, pay_to, scheme, network, asset, amount, x402_version, facilitator, settle_mode, status, "transaction")
+            VALUES (?, ?, 1, 1, '/old', 'GET', 'http://o/old', 'req', '0xp', '0xt', 'exact',
+                'eip155:8453', '0xusdc', '5', 2, 'https://f', 'after-response', ?, ?)
+            """, [.text(id), .text("key-" + id), .text(status), .optionalText(transaction)])
+        if status == "settled" {
+            try database.execute("""
+                INSERT INTO split_lines (receipt_id, idx, recipient, address, network, asset, amount)
+                VALUES (?, 0, 'owner', '0xowner', 'eip155:8453', '0xusdc', '5')
+                """, [.text(id)])
+        }
+    }
+
+    func testVersionFiveMovesDeliveriesOntoReceiptsAndDropsTheSplitLineForeignKey() throws {
+        let v4 = try rawConnection()
+        try Migrations(Array(ReceiptSchema.migrations.steps.prefix(4))).migrate(v4)
+        try insertV4Receipt(v4, id: "r_delivered", status: "settled", transaction: "0xt1")
+        try insertV4Receipt(v4, id: "r_owed", status: "settled", transaction: "0xt2")
+        try insertV4Receipt(v4, id: "r_open", status: "settling", transaction: nil)
+        try v4.execute("INSERT INTO deliveries (receipt_id, delivered_at_ms) VALUES ('r_delivered', 77)")
+
+        let ledger = try openLedger()
+        defer { ledger.close() }
+        XCTAssertEqual(try tables(v4), ["idempotency", "receipts", "split_lines"])
+        XCTAssertEqual(try ledger.reader.receipt(id: "r_delivered")?.deliveredAtMs, 77, "the delivery moved with its time")
+        XCTAssertNil(try ledger.reader.receipt(id: "r_owed")?.deliveredAtMs)
+        XCTAssertEqual(try ledger.reader.receipt(id: "r_owed")?.lines.map(\.amount), [units("5")])
+        XCTAssertEqual(try v4.query("PRAGMA foreign_key_list(split_lines)") { $0.text(2) }, [])
+        XCTAssertEqual(try v4.queryExactlyOne("PRAGMA integrity_check") { $0.text(0) }, "ok")
+
+        XCTAssertEqual(try awaitResult { ledger.markDelivered(receiptID: "r_owed", completion: $0) }.get(), true)
+        XCTAssertEqual(try awaitResult { ledger.markDelivered(receiptID: "r_owed", completion: $0) }.get(), false)
+        XCTAssertEqual(try awaitResult { ledger.markDelivered(receiptID: "r_delivered", completion: $0) }.get(), false)
+        XCTAssertEqual(try ledger.reader.receipt(id: "r_delivered")?.deliveredAtMs, 77, "the first delivery time stays")
+    }
+
+    func testTheSchemaStillGuardsLinesAndDeliveriesWithoutForeignKeys() throws {
+        let ledger = try openLedger()
+        defer { ledger.close() }
+        let settled = try ledger.settled(draft("settled"))
+        let open = try ledger.created(draft("open"))
+        let raw = try rawConnection()
+        func refused(_ sql: String, _ id: String, because reason: String, line: UInt = #line) {
+            XCTAssertThrowsError(try raw.execute(sql, [.text(id)]), line: line) {
+                XCTAssertTrue("\($0)".contains(reason), "\($0)", line: line)
+            }
+        }
+        let insertLine = """
+            INSERT INTO split_lines (receipt_id, idx, recipient, address, network, asset, amount)
+            VALUES (?, 5, 'x', '0xx', 'n', 'a', '1')
+            """
+        refused(insertLine, "r_missing", because: "split lines belong to settled receipts")
+        refused(insertLine, open, because: "split lines belong to settled receipts")
+        refused("UPDATE receipts SET delivered_at_ms = 5 WHERE id = ?", open, because: "CHECK constraint failed")
+        refused("DELETE FROM receipts WHERE id = ?", settled, because: "receipt is final")
+        refused("UPDATE receipts SET route = '/other' WHERE id = ?", settled, because: "receipt is final")
+        XCTAssertEqual(try raw.execute("UPDATE receipts SET delivered_at_ms = 5 WHERE id = ?", [.text(settled)]), 1)
+        refused("UPDATE receipts SET delivered_at_ms = 6 WHERE id = ?", settled, because: "a delivery is recorded once")
+        refused("UPDATE receipts SET delivered_at_ms = NULL WHERE id = ?", settled, because: "a delivery is recorded once")
+        XCTAssertEqual(try ledger.reader.receipt(id: settled)?.deliveredAtMs, 5)
+    }
+
+    func testFinalColumnsNameEveryReceiptColumnButTheDeliveryMark() throws {
+        try openLedger().close()
+        let columns = try rawConnection().query("PRAGMA table_info(receipts)") { $0.text(1) }
+        let final = ReceiptSchema.finalColumns.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\"")))
+        }
+        XCTAssertEqual(Set(final), Set(columns).subtracting(["delivered_at_ms"]))
+        XCTAssertEqual(final.count, columns.count - 1)
     }
 }

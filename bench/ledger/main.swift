@@ -4,6 +4,10 @@
 // the delivery mark) with gateway-sized rows (the payment JSON and requirement of a real v2
 // payment, 0x addresses, a fresh payment key), then starts the next payment.
 //
+// Then the reads the admin API makes: `receipt(id:)` on pooled connections against a connection
+// opened per call, and `counts()` the first time (a full count) against the next (only what
+// changed since, here nothing).
+//
 // Built by bench/ledger.sh against the release build's Ledger objects; prints one line per
 // configuration as JSON for the script to tabulate.
 //   ledger-bench DIR PAYMENTS IN_FLIGHT full|normal
@@ -76,8 +80,16 @@ final class NextPayment: Sendable {
     }
 }
 
+/// Microseconds per call of `body`, over `rounds` calls.
+func microseconds(_ rounds: Int, _ body: (Int) throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    for index in 0..<rounds { try body(index) }
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(rounds)
+}
+
 let drafts = (0..<payments).map(draft)
 let ledger = try ReceiptLedger(path: arguments[1] + "/ledger.sqlite", options: StoreOptions(synchronous: synchronous))
+let settledBefore = try ledger.reader.counts()[.settled]   // a file of earlier runs may be given
 let latencies = Latencies(payments)
 let counter = NextPayment(payments)
 let group = DispatchGroup()
@@ -129,9 +141,18 @@ let writerCPU = threadCPUSeconds("ledger-writer")
 let written = bytesWritten() - writtenBefore
 let stats = ledger.writerStats
 let sorted = latencies.sorted()
+let counting = try ReceiptReader(path: arguments[1] + "/ledger.sqlite")
+let fullCount = try microseconds(1) { _ in _ = try counting.counts() }
+let incrementalCount = try microseconds(1) { _ in _ = try counting.counts() }
+let readIDs = try ledger.reader.receipts(filter: ReceiptFilter(limit: 50)).receipts.map(\.id)
+let pooledRead = try microseconds(2000) { index in _ = try ledger.reader.receipt(id: readIDs[index % readIDs.count]) }
+let freshRead = try microseconds(200) { index in
+    _ = try ReceiptReader(path: arguments[1] + "/ledger.sqlite", options: StoreOptions(readerPoolSize: 0))
+        .receipt(id: readIDs[index % readIDs.count])
+}
 let settled = try ledger.reader.counts()[.settled]
 ledger.close()
-guard settled == payments else { fatalError("\(settled) settled receipts for \(payments) payments") }
+guard settled == settledBefore + payments else { fatalError("\(settled - settledBefore) settled receipts for \(payments) payments") }
 let report: [String: Double] = [
     "payments_per_s": Double(payments) / seconds,
     "writer_cpu_us": writerCPU * 1e6 / Double(payments),
@@ -139,6 +160,10 @@ let report: [String: Double] = [
     "kib_written": written / 1024 / Double(payments),
     "p50_ms": Double(sorted[sorted.count / 2]) / 1e6,
     "p99_ms": Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1e6,
+    "read_pooled_us": pooledRead,
+    "read_fresh_us": freshRead,
+    "counts_full_us": fullCount,
+    "counts_incremental_us": incrementalCount,
 ]
 let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
 print(String(decoding: json, as: UTF8.self))
