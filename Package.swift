@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "RateLimitTests", dependencies: ["RateLimit"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "JSON", "X402", "Money", "Routing"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "CLinux"]),
-        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "EventLoop", "HTTP1"]),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "EventLoop", "HTTP1", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Money"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "EventLoop", "HTTP1", "Upstream", "Routing", "RateLimit", "TestSupport"]),
         .testTarget(name: "FacilitatorTests", dependencies: ["Facilitator", "X402", "JSON", "Crypto",

@@ -45,8 +45,9 @@ struct ConfigDecoder {
     func decodeServer(_ object: JSONObjectReader?) throws(Problem) -> ServerConfig {
         var server = ServerConfig()
         guard let object else { return server }
-        try object.rejectUnknownKeys(allowed: ["workers", "maxConnections", "trustedProxies", "via", "limits", "timeouts"])
+        try object.rejectUnknownKeys(allowed: ["workers", "maxConnections", "trustedProxies", "via", "dnsRefreshMs", "limits", "timeouts"])
         server.workers = try bounded(object, "workers", server.workers, 0...256)
+        server.dnsRefreshMs = try bounded(object, "dnsRefreshMs", server.dnsRefreshMs, 0...86_400_000)
         server.maxConnections = try bounded(object, "maxConnections", server.maxConnections, 1...1_000_000)
         if let entries = try object.optionalArray("trustedProxies") {
             server.trustedProxies = try cidrs(entries)

@@ -42,6 +42,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var clientBodyTimeoutMs = 60_000
     /// How long SIGTERM waits for in-flight requests.
     public var drainTimeoutMs = 30_000
+    /// How often upstream and facilitator host names are looked up again; 0: only at start and
+    /// reload.
+    public var dnsRefreshMs = 30_000
 
     public init() {}
 }

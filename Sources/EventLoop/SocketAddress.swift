@@ -84,8 +84,15 @@ public enum SocketAddress: Sendable, Equatable, CustomStringConvertible {
         return try resolve(host: host.isEmpty ? "0.0.0.0" : host, port: port)
     }
 
+    /// The first address `resolveAll` finds (blocking getaddrinfo for names).
     public static func resolve(host: String, port: UInt16) throws(SocketError) -> SocketAddress {
-        if let numeric = numeric(host: host, port: port) { return numeric }
+        try resolveAll(host: host, port: port)[0]
+    }
+
+    /// Every IPv4 and IPv6 address of `host`, in getaddrinfo's order (never empty: no address
+    /// throws). Blocking for names; a numeric host is parsed without a lookup.
+    public static func resolveAll(host: String, port: UInt16) throws(SocketError) -> [SocketAddress] {
+        if let numeric = numeric(host: host, port: port) { return [numeric] }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family = AF_UNSPEC
@@ -93,17 +100,18 @@ public enum SocketAddress: Sendable, Equatable, CustomStringConvertible {
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else { throw .unresolvable(host) }
         defer { freeaddrinfo(list) }
+        var addresses: [SocketAddress] = []
         var cursor: UnsafeMutablePointer<addrinfo>? = first
         while let entry = cursor {
             if entry.pointee.ai_family == AF_INET, let raw = entry.pointee.ai_addr {
-                return .v4(UnsafeRawPointer(raw).loadUnaligned(as: sockaddr_in.self))
-            }
-            if entry.pointee.ai_family == AF_INET6, let raw = entry.pointee.ai_addr {
-                return .v6(UnsafeRawPointer(raw).loadUnaligned(as: sockaddr_in6.self))
+                addresses.append(.v4(UnsafeRawPointer(raw).loadUnaligned(as: sockaddr_in.self)))
+            } else if entry.pointee.ai_family == AF_INET6, let raw = entry.pointee.ai_addr {
+                addresses.append(.v6(UnsafeRawPointer(raw).loadUnaligned(as: sockaddr_in6.self)))
             }
             cursor = entry.pointee.ai_next
         }
-        throw .unresolvable(host)
+        guard !addresses.isEmpty else { throw .unresolvable(host) }
+        return addresses
     }
 
     /// Calls `body` with a `sockaddr` pointer and its length.

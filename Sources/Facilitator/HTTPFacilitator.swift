@@ -12,7 +12,8 @@ import X402
 /// the table). `/settle` is never resent by the client, even on a connection that looks
 /// stale: a second send could settle twice. `/verify` and `/supported` are safe to resend.
 ///
-/// The host is resolved once, when the facilitator is built (start or reload). Completions
+/// The host is resolved when the facilitator is built, then again every `server.dnsRefreshMs`
+/// by the gateway (`UpstreamEndpoint.reresolve`). Completions
 /// run on the calling loop, never before `verify`/`settle` has returned.
 public final class HTTPFacilitator: Facilitator {
     public let name: String
@@ -61,7 +62,7 @@ public final class HTTPFacilitator: Facilitator {
             }
         }
         let connectTimeoutMs = min(configuration.connectTimeoutMs, configuration.verifyTimeoutMs, configuration.settleTimeoutMs)
-        return UpstreamEndpoint(name: "facilitator:" + configuration.name, address: address, authority: url.authority,
+        return UpstreamEndpoint(name: "facilitator:" + configuration.name, address: address, hostName: url.host, authority: url.authority,
                                 serverName: url.host, tls: tls, maxIdlePerLoop: configuration.maxIdlePerLoop,
                                 connectTimeout: Nanos.fromMillis(connectTimeoutMs),
                                 keepAliveTimeout: Nanos.fromMillis(configuration.keepAliveTimeoutMs))

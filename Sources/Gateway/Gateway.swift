@@ -15,6 +15,9 @@ import Upstream
 /// anything in the new file is wrong the old configuration stays. `drain` stops accepting and
 /// waits for requests in flight.
 ///
+/// Host names of upstreams and HTTP facilitators are looked up again every
+/// `server.dnsRefreshMs` on a thread of their own (`refreshAddresses`).
+///
 /// `@unchecked Sendable`: mutable state (`current`, `builder`) is only touched under
 /// `reloadLock`; counters are atomics.
 public final class Gateway: @unchecked Sendable {
@@ -29,6 +32,7 @@ public final class Gateway: @unchecked Sendable {
     private let reloadsSucceeded = Atomic<UInt64>(0)
     private let reloadsFailed = Atomic<UInt64>(0)
     private let adminToken: [UInt8]?
+    private let dnsRefresh: PeriodicThread?
     /// The environment `${VAR}` references resolve against (kept for reloads).
     let environment: [String: String]
     public let startedAt = Clock.wallMillis()
@@ -40,6 +44,8 @@ public final class Gateway: @unchecked Sendable {
         self.environment = environment
         adminToken = try Self.adminToken(config.admin, environment: environment)
         group = EventLoopGroup(threads: config.server.workers == 0 ? EventLoopGroup.coreCount : config.server.workers)
+        dnsRefresh = config.server.dnsRefreshMs == 0 ? nil
+            : PeriodicThread(name: "paygate-dns", intervalNanos: Nanos.fromMillis(config.server.dnsRefreshMs))
         workers = WorkerPool(threads: max(2, EventLoopGroup.coreCount))
         do {
             payments = try PaymentRuntime.build(config, group: group, workers: workers)
@@ -62,7 +68,29 @@ public final class Gateway: @unchecked Sendable {
             payments.recovery.update(routes: proxy.table.routes.compactMap { $0.hooks as? PaywallRoute })
             payments.recovery.start()
         }
+        dnsRefresh?.start { [self] in refreshAddresses() }
         state.store(GatewayState.ready.rawValue, ordering: .releasing)
+    }
+
+    /// Looks up the host names of the current upstreams and HTTP facilitators again; a changed
+    /// address is used by new connections from then on. Blocking (getaddrinfo): runs on the
+    /// `paygate-dns` thread, never a loop, and outside `reloadLock` so a slow resolver cannot
+    /// hold up a reload.
+    func refreshAddresses() {
+        let upstreams = reloadLock.withLock { _ in builder.endpointsInUse }
+        let facilitators = payments?.facilitatorEndpoints ?? []
+        for endpoint in upstreams + facilitators {
+            guard let host = endpoint.hostName else { continue }
+            do {
+                if let address = try endpoint.reresolve() {
+                    log.info("upstream address changed", ["upstream": .string(endpoint.name), "host": .string(host),
+                                                          "address": .string(address.description)])
+                }
+            } catch {
+                log.warn("upstream host did not resolve; keeping its last address",
+                            ["upstream": .string(endpoint.name), "host": .string(host), "error": .string("\(error)")])
+            }
+        }
     }
 
     public var isReady: Bool { state.load(ordering: .acquiring) == GatewayState.ready.rawValue }
@@ -180,12 +208,16 @@ public final class Gateway: @unchecked Sendable {
                 if let refusal = ListenerTLS.restartNeeded(from: current.listeners, to: next.listeners) {
                     throw GatewayError(code: "restart_required", message: refusal)
                 }
+                if next.server.dnsRefreshMs != current.server.dnsRefreshMs {
+                    throw GatewayError(code: "restart_required", message: "changing $.server.dnsRefreshMs needs a restart")
+                }
                 let tls = try ListenerTLS.contexts(next.listeners)
                 let table = RouteTable(routes: try Self.routes(next, builder: builder, payments: payments),
                                        settings: builder.settings(next.server), admission: builder.admission(next))
                 payments?.refreshSupported()
                 proxy.reload(table, tls: tls)
                 builder.limits.retain(only: Set(next.rateLimits.map(\.name)))
+                builder.retainEndpoints(named: Set(next.upstreams.map(\.name)))
                 payments?.recovery.update(routes: table.routes.compactMap { $0.hooks as? PaywallRoute })
                 current = next
                 return .success(table.routes.count)
@@ -214,6 +246,7 @@ public final class Gateway: @unchecked Sendable {
 
     /// Stops the loops, then commits and closes the ledger.
     public func shutdown() {
+        dnsRefresh?.stop()
         group.shutdown()
         payments?.close()
         workers.shutdown()

@@ -88,6 +88,9 @@ final class PaymentRuntime: Sendable {
         }
     }
 
+    /// Where the HTTP facilitators connect (their host names are looked up again periodically).
+    var facilitatorEndpoints: [UpstreamEndpoint] { facilitators.facilitators.compactMap { ($0 as? HTTPFacilitator)?.endpoint } }
+
     /// The paywall hooks of a priced route.
     func hooks(for route: RouteConfig, pricing: RoutePricing, config: GatewayConfig, payerLimits: [RateLimitTable]) -> PaywallRoute {
         PaywallRoute(name: route.name, pricing: pricing, services: services, policy: PayerPolicy(config.policy), payerLimits: payerLimits,

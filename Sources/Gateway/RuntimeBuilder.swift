@@ -61,6 +61,14 @@ final class RuntimeBuilder {
                             capacity: limit.maxKeys)
     }
 
+    /// The endpoint of every upstream kept by `retainEndpoints`.
+    var endpointsInUse: [UpstreamEndpoint] { endpoints.values.map(\.1) }
+
+    /// Forgets the endpoints of upstreams a reload removed.
+    func retainEndpoints(named names: Set<String>) {
+        endpoints = endpoints.filter { names.contains($0.key) }
+    }
+
     func endpoint(_ upstream: UpstreamConfig) throws(GatewayError) -> UpstreamEndpoint {
         if let (previous, endpoint) = endpoints[upstream.name], previous == upstream { return endpoint }
         let address: SocketAddress
@@ -78,7 +86,7 @@ final class RuntimeBuilder {
             }
         }
         let authority = HTTPURL(upstream.url)?.authority ?? upstream.host
-        let endpoint = UpstreamEndpoint(name: upstream.name, address: address, authority: authority,
+        let endpoint = UpstreamEndpoint(name: upstream.name, address: address, hostName: upstream.host, authority: authority,
                                         serverName: upstream.serverName ?? upstream.host, tls: tls,
                                         maxIdlePerLoop: upstream.poolSize,
                                         connectTimeout: Nanos.fromMillis(upstream.connectTimeoutMs),

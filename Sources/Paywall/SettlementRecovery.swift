@@ -23,8 +23,7 @@ public final class SettlementRecovery: Sendable {
     private let group: EventLoopGroup
     private let interval: UInt64
     private let startedAtMs: Int64
-    private let stopSignal = ConditionLock()
-    private let state = StopFlag()
+    private let thread: PeriodicThread
 
     /// Reasons facilitators give when the authorization was already used on chain.
     static let alreadyUsedReasons: Set<String> = ["invalid_exact_evm_nonce_already_used", "nonce_already_used", "authorization_used"]
@@ -34,6 +33,7 @@ public final class SettlementRecovery: Sendable {
         self.group = group
         self.interval = Nanos.fromMillis(intervalMs)
         self.startedAtMs = Int64(Clock.wallMillis())
+        thread = PeriodicThread(name: "paygate-recovery", intervalNanos: interval)
     }
 
     public func update(routes: [PaywallRoute]) {
@@ -42,17 +42,11 @@ public final class SettlementRecovery: Sendable {
     }
 
     public func start() {
-        _ = OSThread.spawn(name: "paygate-recovery") { [self] in
-            while !state.isStopped {
-                runPass()
-                stopSignal.withLock { if !state.isStopped { _ = stopSignal.wait(nanos: interval) } }
-            }
-        }
+        thread.start { [self] in runPass() }
     }
 
     public func stop() {
-        state.stop()
-        stopSignal.withLock { stopSignal.broadcast() }
+        thread.stop()
     }
 
     /// One pass: every open receipt not being handled by a live request right now.
@@ -169,11 +163,4 @@ public final class SettlementRecovery: Sendable {
         guard let v2 = try? PaymentRequirements(json: JSONCursor(requirementsJSON)) else { return nil }
         return FacilitatorCall(payload: payload, requirements: v2, requirementsV1: nil, requestID: receipt.requestID)
     }
-}
-
-/// A stop flag shared with the recovery thread.
-final class StopFlag: Sendable {
-    private let stopped = Synchronization.Atomic<Bool>(false)
-    var isStopped: Bool { stopped.load(ordering: .acquiring) }
-    func stop() { stopped.store(true, ordering: .releasing) }
 }

@@ -65,6 +65,15 @@ final class ConfigTests: XCTestCase {
                     path: "$.server.limits.maxBody", code: "unknown_key")
     }
 
+    func testDNSRefreshDefaultsToThirtySecondsAndZeroTurnsItOff() throws {
+        XCTAssertEqual(try load("{\(base), \"routes\": [{\"upstream\": \"api\"}]}").server.dnsRefreshMs, 30_000)
+        XCTAssertEqual(try load("{\(base), \"server\": {\"dnsRefreshMs\": 0}, \"routes\": [{\"upstream\": \"api\"}]}").server.dnsRefreshMs, 0)
+        assertError("{\(base), \"server\": {\"dnsRefreshMs\": -1}, \"routes\": [{\"upstream\": \"api\"}]}",
+                    path: "$.server.dnsRefreshMs", code: "out_of_range")
+        assertError("{\(base), \"server\": {\"dnsRefreshMs\": \"30s\"}, \"routes\": [{\"upstream\": \"api\"}]}",
+                    path: "$.server.dnsRefreshMs", code: "type_mismatch")
+    }
+
     func testPricesAreExactAndRoundingIsRefused() throws {
         let config = try load("{\(base), \"routes\": [{\"upstream\": \"api\", \"price\": \"$0.000001\", \"network\": \"base-sepolia\", \"payTo\": \"\(payee)\"}]}")
         let option = try XCTUnwrap(config.routes[0].pricing?.options[0])

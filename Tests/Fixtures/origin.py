@@ -5,7 +5,7 @@ It writes responses byte by byte as the tests need them (chunked, close-delimite
 upgrades, repeated Set-Cookie), so the proxy is tested against a real separate process whose
 behaviour nobody on the proxy side controls. Standard library only; loopback only.
 
-    python3 origin.py [--port 0]     prints "PORT <n>" on stdout once listening
+    python3 origin.py [--host 127.0.0.1] [--port 0]     prints "PORT <n>" on stdout once listening
 
 Routes (GET unless noted):
   /echo[...]          JSON: method, target, version, headers (in order), body length and sha256
@@ -18,7 +18,7 @@ Routes (GET unless noted):
   /slow-head/MS       waits MS before the response head
   /slow-body/MS       sends the head and half the body, then waits MS
   /drop               closes without answering
-  /conn               JSON: this connection's id and how many requests it has served
+  /conn               JSON: this connection's id, how many requests it has served, the address it came in on
   /flaky              200 on a connection's first request; closes without answering on later ones
   /ws                 Upgrade: websocket -> 101, then echoes raw bytes
   /interim            a 103 Early Hints, then 200
@@ -184,7 +184,8 @@ async def handle(reader, writer):
                     return
                 await send(json_body({"connection": conn_id, "served": served}))
             elif name == "conn":
-                await send(json_body({"connection": conn_id, "served": served}))
+                host, port = writer.get_extra_info("sockname")[:2]
+                await send(json_body({"connection": conn_id, "served": served, "address": f"{host}:{port}"}))
             elif name == "interim":
                 await send(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n")
                 await send(json_body({"after": "interim"}))
@@ -212,9 +213,10 @@ async def handle(reader, writer):
 
 async def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
-    server = await asyncio.start_server(handle, "127.0.0.1", args.port, limit=1 << 20)
+    server = await asyncio.start_server(handle, args.host, args.port, limit=1 << 20)
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
     async with server:
         await server.serve_forever()

@@ -59,6 +59,36 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(child.waitForExit(timeout: 10), 0)
     }
 
+    /// An upstream named by host name is looked up again every `dnsRefreshMs` on the gateway's
+    /// own thread (that a changed answer moves new connections is UpstreamTests' part); serving
+    /// goes on meanwhile, and the interval itself needs a restart to change.
+    func testUpstreamNamesAreLookedUpAgainWhileServing() throws {
+        let (port, admin) = (freePort(), freePort())
+        func text(refreshMs: Int) -> String {
+            config(port: port, admin: admin, routes: "[{\"name\":\"a\",\"path\":\"/conn\",\"upstream\":\"origin\"}]")
+                .replacingOccurrences(of: "http://127.0.0.1:", with: "http://localhost:")
+                .replacingOccurrences(of: "\"workers\": 2,", with: "\"workers\": 2, \"dnsRefreshMs\": \(refreshMs),")
+        }
+        let path = try scratch.write("gw.json", text(refreshMs: 20))
+        let child = try startServe(path)
+        for _ in 0..<20 {
+            XCTAssertEqual(try get(port, "/conn")?.json["address"] as? String, "127.0.0.1:\(origin.port)")
+            usleep(10_000)
+        }
+        XCTAssertFalse(child.stderr.contains("did not resolve"), child.stderr)
+        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/task").map { task in
+            (try? String(contentsOfFile: "/proc/\(child.pid)/task/\(task)/comm", encoding: .utf8)) ?? ""
+        }
+        XCTAssertTrue(threads.contains("paygate-dns\n"), "\(threads)")
+
+        _ = try scratch.write("gw.json", text(refreshMs: 60_000))
+        child.signal(SIGHUP)
+        XCTAssertTrue(child.waitFor("changing $.server.dnsRefreshMs needs a restart"), child.stderr)
+        XCTAssertEqual(try get(port, "/conn")?.status, 200)
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+    }
+
     func testRequestsInFlightKeepTheOldConfigAcrossAReload() throws {
         let (port, admin) = (freePort(), freePort())
         let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"slow\",\"path\":\"/slow-head/*\",\"upstream\":\"origin\"}]"))

@@ -87,8 +87,10 @@ public final class Origin {
     public let child: ChildProcess
     public let port: UInt16
 
-    public init() throws {
-        child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", fixturesDirectory.appendingPathComponent("origin.py").path])
+    /// Listens on `host` (any loopback address) and `port` (0: one the kernel picks).
+    public init(host: String = "127.0.0.1", port: UInt16 = 0) throws {
+        child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", fixturesDirectory.appendingPathComponent("origin.py").path,
+                                                                         "--host", host, "--port", String(port)])
         guard child.waitFor("PORT "), let line = child.stdout.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
               let port = UInt16(line.dropFirst(5)) else { throw NSError(domain: "origin", code: 1) }
         self.port = port
