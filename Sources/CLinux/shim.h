@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 
 // accept4 is a _GNU_SOURCE function; Glibc's module is built without it.
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
@@ -35,4 +36,15 @@ static inline struct sockaddr *paygate_sockaddr(struct sockaddr_storage *s) { re
 
 // CLOCK_MONOTONIC_COARSE is a plain macro but spelled here so Swift sees an Int32.
 static inline clockid_t paygate_clock_monotonic_coarse(void) { return CLOCK_MONOTONIC_COARSE; }
+
+// CPUs in the calling thread's affinity mask (cpuset, taskset), 0 if the kernel will not say.
+// The raw system call: sched_getaffinity and CPU_COUNT need _GNU_SOURCE, which Glibc's module
+// is built without.
+static inline int paygate_affinity_cpu_count(void) {
+    unsigned long mask[64];   // room for 4096 CPUs
+    long bytes = syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask);
+    int count = 0;
+    for (long i = 0; i < bytes / (long)sizeof(unsigned long); i++) count += __builtin_popcountl(mask[i]);
+    return count;
+}
 #endif

@@ -28,7 +28,7 @@ public struct GatewayConfig: Sendable {
 }
 
 public struct ServerConfig: Sendable, Equatable {
-    /// Event loops; 0 means one per core.
+    /// Event loops; 0 means one per CPU the process may use (`AvailableCPUs`).
     public var workers = 0
     public var maxConnections = 10_000
     public var trustedProxies = CIDRSet.none

@@ -52,8 +52,6 @@ public final class EventLoopGroup: Sendable {
         done.wait()
     }
 
-    public static var coreCount: Int {
-        let count = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        return count > 0 ? count : 1
-    }
+    /// The CPUs this process may use (`AvailableCPUs`): one loop each by default.
+    public static var coreCount: Int { AvailableCPUs.count }
 }

@@ -89,6 +89,23 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(child.waitForExit(timeout: 10), 0)
     }
 
+    /// `workers: 0` means one loop per CPU the process may use: under `taskset -c 0` that is
+    /// one, whatever the machine has (a cgroup CPU quota narrows it the same way).
+    func testDefaultLoopCountFollowsTheCPUsTheProcessMayUse() throws {
+        let (port, admin) = (freePort(), freePort())
+        let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"a\",\"path\":\"/conn\",\"upstream\":\"origin\"}]")
+            .replacingOccurrences(of: "\"workers\": 2", with: "\"workers\": 0"))
+        let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/taskset"), ["-c", "0", paygateBinary.path, "serve", "--config", path])
+        XCTAssertTrue(child.waitFor("\"msg\":\"listening\""), child.stderr)
+        XCTAssertEqual(try get(port, "/conn")?.status, 200)
+        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/task").map { task in
+            (try? String(contentsOfFile: "/proc/\(child.pid)/task/\(task)/comm", encoding: .utf8)) ?? ""
+        }
+        XCTAssertEqual(threads.filter { $0.hasPrefix("paygate-loop-") }, ["paygate-loop-0\n"])
+        child.signal(SIGTERM)
+        XCTAssertEqual(child.waitForExit(timeout: 10), 0)
+    }
+
     func testRequestsInFlightKeepTheOldConfigAcrossAReload() throws {
         let (port, admin) = (freePort(), freePort())
         let path = try scratch.write("gw.json", config(port: port, admin: admin, routes: "[{\"name\":\"slow\",\"path\":\"/slow-head/*\",\"upstream\":\"origin\"}]"))
