@@ -88,7 +88,7 @@ public final class Gateway: @unchecked Sendable {
                 }
             } catch {
                 log.warn("upstream host did not resolve; keeping its last address",
-                            ["upstream": .string(endpoint.name), "host": .string(host), "error": .string("\(error)")])
+                         ["upstream": .string(endpoint.name), "host": .string(host), "error": .string("\(error)")])
             }
         }
     }
