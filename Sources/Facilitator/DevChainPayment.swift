@@ -58,9 +58,9 @@ struct DevChainPayment: Sendable {
 
     /// Recovery, then the chain's diagnosis in the reference order: token, nonce, EIP-712
     /// name and version, balance.
-    func verify(in store: DevChainStore) -> VerifyOutcome {
+    func verify(in store: DevChainStore, signers: RecoveredSigners) -> VerifyOutcome {
         let payer: EthAddress
-        switch check.recover() {
+        switch signers.check(check) {
         case .invalid(let invalid): return self.invalid(.payment(invalid))
         case .valid(let recovered): payer = recovered
         }

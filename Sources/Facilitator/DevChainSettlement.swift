@@ -19,13 +19,14 @@ import Log
 struct DevChainSettlement: Sendable {
     let payment: DevChainPayment
     let store: DevChainStore
+    let signers: RecoveredSigners
     let workers: WorkerPool
     let callback: LoopCallback<SettleOutcome>
 
     /// Runs on a worker thread.
     func start() {
         let check = payment.check
-        if case .invalid(let invalid) = check.recover(), invalid != check.fieldFailure {
+        if case .invalid(let invalid) = signers.check(check), invalid != check.fieldFailure {
             return callback.deliver(payment.rejected(.payment(invalid)))
         }
         if let outcome = alreadyExecuted() { return callback.deliver(outcome) }

@@ -30,6 +30,8 @@ public final class EmbeddedFacilitator: Facilitator {
     private let store: DevChainStore
     private let workers: WorkerPool
     private let clock: @Sendable () -> UInt64
+    /// Lets `settle` reuse the signer `verify` recovered for the same payment.
+    let signers = RecoveredSigners()
 
     static let scheme = "exact"
 
@@ -61,8 +63,8 @@ public final class EmbeddedFacilitator: Facilitator {
         case .refused(let refusal, let payer, _):
             callback.deliver(refusal.verifyOutcome(payer: payer))
         case .ready(let payment):
-            let store = store
-            workers.submit { callback.deliver(payment.verify(in: store)) }
+            let store = store, signers = signers
+            workers.submit { callback.deliver(payment.verify(in: store, signers: signers)) }
         }
     }
 
@@ -74,7 +76,7 @@ public final class EmbeddedFacilitator: Facilitator {
         case .refused(let refusal, let payer, let network):
             callback.deliver(refusal.settleOutcome(payer: payer, network: network))
         case .ready(let payment):
-            let settlement = DevChainSettlement(payment: payment, store: store, workers: workers, callback: callback)
+            let settlement = DevChainSettlement(payment: payment, store: store, signers: signers, workers: workers, callback: callback)
             workers.submit { settlement.start() }
         }
     }

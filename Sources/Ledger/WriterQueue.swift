@@ -12,9 +12,11 @@ import Synchronization
 /// A unit that fails is undone alone and the others keep their writes. The first pass runs
 /// the units bare, because a savepoint makes SQLite copy every page a unit changes into the
 /// statement journal (a quarter of a receipt insert, measured). When a unit fails in that
-/// pass, the transaction is rolled back, the unit gets its error, and the others run again in
-/// a new transaction with a `SAVEPOINT` each, so a batch runs at most twice however many of
-/// its units fail. If COMMIT (or BEGIN) fails, every unit of the batch is told so; nothing
+/// pass, the transaction is rolled back and the others run again in a new transaction with a
+/// `SAVEPOINT` each, so a batch runs at most twice however many of its units fail. A failed
+/// unit hears of its failure only once the batch is done: its failure may come from an
+/// earlier unit's write (a nonce that unit just used), and whoever reads after the failure
+/// must find that write committed. If COMMIT (or BEGIN) fails, every unit of the batch is told so; nothing
 /// half-written is reported as success. If SQLite itself rolls the whole transaction back
 /// under a failing unit (it does on some I/O errors), that unit gets its own error and the
 /// others are run again in a new transaction, since none of their writes survived.
@@ -90,20 +92,25 @@ final class WriterQueue: Sendable {
             record { $0.largestBatch = max($0.largestBatch, batch.count) }
             var remaining = batch
             var isolated = false
+            var failures: [@Sendable () -> Void] = []
             while !remaining.isEmpty {
-                (remaining, isolated) = runTransaction(remaining, isolated: isolated)
+                let failed: (@Sendable () -> Void)?
+                (remaining, isolated, failed) = runTransaction(remaining, isolated: isolated)
+                if let failed { failures.append(failed) }
             }
+            for report in failures { report() }
         }
 
         /// Runs `units` in one transaction, each in a savepoint when `isolated`; returns the
         /// units that must run again (and how) because the transaction was rolled back under a
-        /// failing unit.
-        private func runTransaction(_ units: [WriteUnit], isolated: Bool) -> (rerun: [WriteUnit], isolated: Bool) {
+        /// failing unit, and that unit's report, for after the batch.
+        private func runTransaction(_ units: [WriteUnit], isolated: Bool)
+            -> (rerun: [WriteUnit], isolated: Bool, failed: (@Sendable () -> Void)?) {
             do {
                 try database.execute(WriterQueue.begin)
             } catch {
                 abort(units, error)
-                return ([], isolated)
+                return ([], isolated, nil)
             }
             var reports: [@Sendable () -> Void] = []
             reports.reserveCapacity(units.count)
@@ -115,14 +122,13 @@ final class WriterQueue: Sendable {
                 } catch {
                     rollback()
                     abort(units, error)
-                    return ([], isolated)
+                    return ([], isolated, nil)
                 }
                 if !run.succeeded {
                     if !isolated || !database.isInTransaction {
                         rollback()
                         record { $0.failedUnits += 1 }
-                        run.report()
-                        return (Array(units[..<position] + units[(position + 1)...]), true)
+                        return (Array(units[..<position] + units[(position + 1)...]), true, run.report)
                     }
                     failed += 1
                 }
@@ -133,7 +139,7 @@ final class WriterQueue: Sendable {
             } catch {
                 rollback()
                 abort(units, error)
-                return ([], isolated)
+                return ([], isolated, nil)
             }
             record { stats in
                 stats.transactions += 1
@@ -141,7 +147,7 @@ final class WriterQueue: Sendable {
                 stats.failedUnits += failed
             }
             for report in reports { report() }
-            return ([], isolated)
+            return ([], isolated, nil)
         }
 
         /// Runs one unit between SAVEPOINT and RELEASE, undoing only its writes if it failed.

@@ -34,12 +34,16 @@ public struct ExactEVMPreparedCheck: Sendable {
     /// Recovers the signer and finishes the checks in the reference order: signature, then
     /// `fieldFailure`. Costs one secp256k1 recovery.
     public func recover() -> ExactEVMCheck {
-        let signer: EthAddress
         do {
-            signer = try Secp256k1.shared.recoverAddress(digest: digest, signature: signature)
+            return finish(signer: try Secp256k1.shared.recoverAddress(digest: digest, signature: signature))
         } catch {
             return .invalid(.signature(error))
         }
+    }
+
+    /// The checks after recovery, given the address `signature` recovers to over `digest`
+    /// (from `recover`, or remembered from an earlier recovery of the same two values).
+    public func finish(signer: EthAddress) -> ExactEVMCheck {
         guard signer == claimedPayer else { return .invalid(.signerMismatch(claimed: claimedPayer, recovered: signer)) }
         if let fieldFailure { return .invalid(fieldFailure) }
         return .valid(payer: signer)

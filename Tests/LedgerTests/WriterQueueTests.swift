@@ -93,6 +93,28 @@ final class WriterQueueTests: LedgerTestCase {
         XCTAssertEqual(result, 1555, "SQLITE_CONSTRAINT_PRIMARYKEY")
     }
 
+    /// A unit that fails on an earlier unit's write (here a duplicate key; on the development
+    /// chain, a nonce the winner just used) hears of it only when that write is committed, so a
+    /// read made on the failure finds the write.
+    func testAFailedUnitIsReportedAfterTheWriteItFailedOnIsCommitted() throws {
+        let seenAtFailure = Locked<Set<String>?>(nil)
+        let group = DispatchGroup()
+        let gate = WriterGate(writer)
+        let outcomes = Outcomes([:])
+        insert("winner", into: outcomes, group: group)
+        group.enter()
+        writer.submit({ database throws(LedgerError) in
+            try LedgerError.sql { () throws(SQLiteError) in try database.execute("INSERT INTO items (name) VALUES ('winner')") }
+        }, completion: { [reader] result in
+            if case .failure = result { seenAtFailure.withLock { $0 = Set((try? reader!.query("SELECT name FROM items") { $0.text(0) }) ?? []) } }
+            group.leave()
+        })
+        gate.open()
+        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(seenAtFailure.value, ["winner"], "the loser's completion ran after the winner's COMMIT")
+        XCTAssertEqual(try? outcomes.value["winner"]?.get(), 1)
+    }
+
     func testAStatementFailingHalfwayLeavesNothingAndTheOthersCommit() throws {
         let before = writer.stats
         // x is one statement writing two rows, the second a duplicate, in the bare first pass.
