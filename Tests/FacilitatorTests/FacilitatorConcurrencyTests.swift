@@ -9,9 +9,9 @@ import TestSupport
 import X402
 import XCTest
 
-/// Many calls at once from every loop: each answered right, settlements adding up, and the HTTP
-/// facilitator's keep-alive connections reused. (How fast is `bench/paid.sh`'s business, with
-/// `--facilitator embedded` for the development chain.)
+/// The embedded facilitator under many calls at once from every loop: each answered right, and
+/// the settlements adding up. (How fast is `bench/paid.sh --facilitator embedded`'s business;
+/// keep-alive reuse of a remote facilitator is `HTTPFacilitatorKeepAliveTests`.)
 final class FacilitatorConcurrencyTests: XCTestCase {
     private var harness: LoopHarness!
     private let calls = 200
@@ -78,21 +78,5 @@ final class FacilitatorConcurrencyTests: XCTestCase {
                            check: { if case .settled = $0 { true } else { false } }), 0)
         XCTAssertEqual(try store.balance(of: payTo), TokenAmount(units: UInt128(total * 1_000)))
         XCTAssertEqual(try store.balance(of: payer.address.checksummed), TokenAmount(units: 0))
-    }
-
-    func testHTTPVerifyCallsReuseKeepAliveConnections() throws {
-        let server = ScriptedServer { _ in .http(200, #"{"isValid":true,"payer":"0x857b06519E91e3A54538791bDbb0E22373e36b66"}"#) }
-        defer { server.stop() }
-        let facilitator = try HTTPFacilitator(.init(name: "local", baseURL: "http://127.0.0.1:\(server.port)"), client: harness.client)
-        let requirement = try Payments.baseSepolia(payTo: try Payments.newAddress())
-        let call = Payments.call(try ExactEVMSigner.sign(requirement, resource: Payments.resource, key: try PrivateKey.random(),
-                                                         now: Clock.wallSeconds()), requirement)
-        let total = calls * 2
-        for inFlight in [1, 16] {
-            XCTAssertEqual(run(total: total, inFlight: inFlight, { _, loop, done in facilitator.verify(call, on: loop, completion: done) },
-                               check: { if case .valid = $0 { true } else { false } }), 0)
-        }
-        XCTAssertLessThanOrEqual(server.requests.filter { $0.indexOnConnection == 0 }.count, 17,
-                                 "at most one connection per chain: keep-alive connections are reused")
     }
 }
