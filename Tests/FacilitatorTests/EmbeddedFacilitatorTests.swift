@@ -1,6 +1,6 @@
 import Crypto
 import EventLoop
-import Facilitator
+@testable import Facilitator
 import JSON
 import Ledger
 import Money
@@ -10,7 +10,8 @@ import XCTest
 
 /// The embedded facilitator over a real development-chain SQLite file: payments signed by
 /// `ExactEVMSigner` for `paygate:devnet` are verified with the reference's reasons, settled
-/// into the store, and settled again idempotently.
+/// into the store, and settled again idempotently; `settle` after `verify` of the same payment
+/// costs no second secp256k1 recovery.
 final class EmbeddedFacilitatorTests: XCTestCase {
     private var harness: LoopHarness!
     private var scratch: ScratchDirectory!
@@ -167,5 +168,42 @@ final class EmbeddedFacilitatorTests: XCTestCase {
         XCTAssertEqual(try store.transfers(limit: 10).map(\.txHash), [receipt.transaction!])
         XCTAssertEqual(try balance(payTo), TokenAmount(units: 1_000))
         XCTAssertEqual(try balance(payer.address.checksummed), TokenAmount(units: 9_000))
+    }
+
+    // MARK: One recovery per payment
+
+    private func prepared(_ call: FacilitatorCall) throws -> ExactEVMPreparedCheck {
+        try ExactEVMVerifier.prepare(call.payload, against: call.requirements, now: Clock.wallSeconds(),
+                                     chainId: DevelopmentNetwork.chainId).get()
+    }
+
+    func testSettleReusesTheSignerVerifyRecovered() throws {
+        let first = try pay(Payments.devnet(payTo: payTo))
+        XCTAssertEqual(harness.verify(facilitator, first), .valid(payer: payer.address.checksummed))
+        guard case .settled? = harness.settle(facilitator, first) else { return XCTFail("settle") }
+        XCTAssertEqual(facilitator.signers.recoveries, 1, "verify recovered, settle did not")
+
+        let second = try pay(Payments.devnet(payTo: payTo))
+        guard case .settled? = harness.settle(facilitator, second) else { return XCTFail("settle without verify") }
+        XCTAssertEqual(facilitator.signers.recoveries, 2, "a payment never verified is recovered at settlement")
+
+        // Another signature over the same authorization is recovered, not looked up.
+        let forged = Payments.call(try Payments.replacing(second.payload, ["payload", "signature"],
+                                                          with: .string("0x" + String(repeating: "11", count: 64) + "1b")),
+                                   second.requirements)
+        guard case .invalid? = harness.verify(facilitator, forged) else { return XCTFail("a forged signature must be refused") }
+        XCTAssertEqual(facilitator.signers.recoveries, 3)
+    }
+
+    func testTheOldestRememberedSignerMakesRoomWhenFull() throws {
+        let signers = RecoveredSigners(capacity: 2)
+        let checks = try (0..<3).map { _ in try prepared(try pay(Payments.devnet(payTo: payTo))) }
+        for check in checks { XCTAssertEqual(signers.check(check), .valid(payer: payer.address)) }
+        XCTAssertEqual(signers.recoveries, 3)
+        XCTAssertEqual(signers.check(checks[2]), .valid(payer: payer.address))
+        XCTAssertEqual(signers.check(checks[1]), .valid(payer: payer.address))
+        XCTAssertEqual(signers.recoveries, 3, "the two newest are remembered")
+        XCTAssertEqual(signers.check(checks[0]), .valid(payer: payer.address))
+        XCTAssertEqual(signers.recoveries, 4, "the oldest was forgotten")
     }
 }
