@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The built `paygate` executable (next to the test bundle in .build/<config>/).
 public var paygateBinary: URL {
@@ -104,15 +105,19 @@ public final class Origin {
 /// Drawn below the kernel's ephemeral range (32768 and up), not from port 0: a port the kernel
 /// hands out for `bind(0)` is also one it hands out for outgoing connections, and a busy
 /// machine (a benchmark, many connections) can take it between this check and the child's
-/// bind ("Address already in use"). Below the range only another listener can.
+/// bind ("Address already in use"). Below the range only another listener can, or this
+/// function itself: nothing listens on a port it handed out until the child binds it, so it
+/// never hands one out twice in a process (`let (port, admin) = (freePort(), freePort())`).
 public func freePort() -> UInt16 {
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<1000 {
         let port = UInt16.random(in: 20_000..<32_768, using: &generator)
-        if canBind(port) { return port }
+        if canBind(port) && handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
     }
     fatalError("no free port in 20000..<32768 on 127.0.0.1")
 }
+
+private let handedOutPorts = Mutex<Set<UInt16>>([])
 
 private func canBind(_ port: UInt16) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
