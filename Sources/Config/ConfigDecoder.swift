@@ -89,11 +89,7 @@ struct ConfigDecoder {
             }
             let address = try object.string("address")
             try checkAddress(object, "address", address)
-            var tls: TLSFiles?
-            if let files = try object.optionalObject("tls") {
-                try files.rejectUnknownKeys(allowed: ["certificateFile", "keyFile"])
-                tls = TLSFiles(certificateFile: try files.string("certificateFile"), keyFile: try files.string("keyFile"))
-            }
+            let tls = try object.optionalObject("tls").map { files throws(Problem) in try decodeTLS(files) }
             let redirect = try object.optionalInteger("redirectToHttpsPort", as: Int.self)
             if let redirect, !(1...65535).contains(redirect) {
                 throw object.invalid("redirectToHttpsPort", code: "out_of_range", "must be a port number (1-65535)")
@@ -105,6 +101,26 @@ struct ConfigDecoder {
         }
         guard !listeners.isEmpty else { throw Problem(path: entries.first?.path ?? .root, problem: .invalidValue(code: "no_listeners", message: "at least one listener is needed")) }
         return listeners
+    }
+
+    /// `{certificateFile, keyFile}` for one certificate, or `{certificates: [...]}` of those for
+    /// a certificate per server name.
+    private func decodeTLS(_ object: JSONObjectReader) throws(Problem) -> [TLSFiles] {
+        try object.rejectUnknownKeys(allowed: ["certificateFile", "keyFile", "certificates"])
+        func files(_ object: JSONObjectReader) throws(Problem) -> TLSFiles {
+            TLSFiles(certificateFile: try object.string("certificateFile"), keyFile: try object.string("keyFile"))
+        }
+        guard let entries = try object.optionalArray("certificates") else { return [try files(object)] }
+        guard !object.contains("certificateFile") && !object.contains("keyFile") else {
+            throw object.invalid("certificates", code: "certificates_and_files",
+                                 "give either certificateFile and keyFile or certificates, not both")
+        }
+        guard !entries.isEmpty else { throw object.invalid("certificates", code: "no_certificates", "certificates is empty") }
+        return try entries.map { entry throws(Problem) in
+            let certificate = try entry.object()
+            try certificate.rejectUnknownKeys(allowed: ["certificateFile", "keyFile"])
+            return try files(certificate)
+        }
     }
 
     func decodeAdmin(_ cursor: JSONCursor?) throws(Problem) -> AdminConfig {

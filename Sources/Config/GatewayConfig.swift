@@ -49,15 +49,23 @@ public struct ServerConfig: Sendable, Equatable {
     public init() {}
 }
 
+/// One certificate chain and its private key, as PEM files.
 public struct TLSFiles: Sendable, Equatable {
     public var certificateFile: String
     public var keyFile: String
+
+    public init(certificateFile: String, keyFile: String) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+    }
 }
 
 public struct ListenerConfig: Sendable, Equatable {
     public var name: String
     public var address: String
-    public var tls: TLSFiles?
+    /// The certificates a TLS listener serves, chosen by the client's server name (SNI) among
+    /// their DNS names; the first also serves every other name and clients without SNI.
+    public var tls: [TLSFiles]?
     /// Answer every request with a redirect to `https://<host>[:port]<target>` instead of serving.
     public var redirectToHTTPSPort: Int?
 }

@@ -8,6 +8,9 @@ import Glibc
 /// Confined to the loop that owns the socket (not Sendable).
 public final class TLSConnection {
     private let ssl: OpaquePointer
+    /// Kept for the session's life: a server context's certificate choice (SNI) runs during
+    /// the handshake and reads the context's name table, which a reload must not free.
+    private let context: TLSContext
     public private(set) var handshakeDone = false
 
     public enum HandshakeResult: Equatable {
@@ -22,6 +25,7 @@ public final class TLSConnection {
     public init(context: TLSContext, fd: Int32, serverName: String? = nil) throws(TLSError) {
         guard let ssl = SSL_new(context.context) else { throw .context(TLSContext.drainErrors()) }
         self.ssl = ssl
+        self.context = context
         SSL_set_fd(ssl, fd)
         if context.isServer {
             SSL_set_accept_state(ssl)

@@ -31,13 +31,17 @@ public enum TLSError: Error, Sendable, CustomStringConvertible {
 
 /// A configured OpenSSL `SSL_CTX`, server or client side.
 ///
-/// `@unchecked Sendable`: the context is fully configured in `init` and never mutated after;
-/// OpenSSL 3 allows concurrent `SSL_new` from one immutable context on any thread.
+/// `@unchecked Sendable`: the context is fully configured before it is returned by one of the
+/// static constructors (`serverNames` included) and never mutated after; OpenSSL 3 allows
+/// concurrent `SSL_new` from one immutable context on any thread.
 public final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
     public let isServer: Bool
     /// Client side: verify the peer's chain and host name.
     public let verifiesPeer: Bool
+    /// Server side with several certificates: the other certificates' contexts by server name,
+    /// read by the SNI callback through an unretained pointer, so owned here.
+    var serverNames: ServerNames?
 
     /// Both sides: TLS 1.2 minimum (1.3 preferred), AEAD-only TLS 1.2 suites (ECDHE with
     /// AES-GCM or ChaCha20), OpenSSL's TLS 1.3 suites (all AEAD), no compression, no

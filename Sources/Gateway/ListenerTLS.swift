@@ -4,7 +4,7 @@ import EventLoop
 /// TLS contexts of the configured listeners, built at start and again on every reload, and the
 /// listener changes a reload cannot apply.
 ///
-/// A reload re-reads every TLS listener's certificate and key from the paths in the new file
+/// A reload re-reads every TLS listener's certificates and keys from the paths in the new file
 /// (so a certificate renewed in place, or moved to a new path, is picked up); if any file is
 /// missing or invalid, or a key does not match its certificate, the whole reload is refused and
 /// every listener keeps its current context. Addresses, the set of listeners, turning TLS on or
@@ -15,9 +15,9 @@ public enum ListenerTLS {
     public static func contexts(_ listeners: [ListenerConfig]) throws(GatewayError) -> [String: TLSContext] {
         var contexts: [String: TLSContext] = [:]
         for listener in listeners {
-            guard let files = listener.tls else { continue }
-            do {
-                contexts[listener.name] = try TLSContext.server(certificateFile: files.certificateFile, keyFile: files.keyFile)
+            guard let certificates = listener.tls else { continue }
+            do throws(TLSError) {
+                contexts[listener.name] = try TLSContext.server(certificates: certificates.map { ($0.certificateFile, $0.keyFile) })
             } catch {
                 throw GatewayError(code: error.code, message: "listener \(listener.name): \(error)")
             }

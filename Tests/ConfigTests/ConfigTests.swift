@@ -99,8 +99,7 @@ final class ConfigTests: XCTestCase {
           {"name": "https", "address": "0.0.0.0:443", "tls": {"certificateFile": "/etc/paygate/fullchain.pem", "keyFile": "/etc/paygate/privkey.pem"}},
           {"name": "http", "address": "0.0.0.0:80", "redirectToHttpsPort": 443}]}
         """)
-        XCTAssertEqual(config.listeners[0].tls?.certificateFile, "/etc/paygate/fullchain.pem")
-        XCTAssertEqual(config.listeners[0].tls?.keyFile, "/etc/paygate/privkey.pem")
+        XCTAssertEqual(config.listeners[0].tls, [TLSFiles(certificateFile: "/etc/paygate/fullchain.pem", keyFile: "/etc/paygate/privkey.pem")])
         XCTAssertNil(config.listeners[0].redirectToHTTPSPort)
         XCTAssertNil(config.listeners[1].tls)
         XCTAssertEqual(config.listeners[1].redirectToHTTPSPort, 443)
@@ -112,6 +111,25 @@ final class ConfigTests: XCTestCase {
         assertError(listener("\"redirectToHttpsPort\": 70000"), path: "$.listeners[0].redirectToHttpsPort", code: "out_of_range")
         assertError(listener("\"tls\": {\"certificateFile\": \"c.pem\", \"keyFile\": \"k.pem\"}, \"redirectToHttpsPort\": 443"),
                     path: "$.listeners[0].redirectToHttpsPort", code: "redirect_with_tls")
+    }
+
+    func testListenerTLSWithACertificatePerServerName() throws {
+        let config = try load("""
+        {\(base), "routes": [{"upstream": "api"}], "listeners": [{"address": "0.0.0.0:443", "tls": {"certificates": [
+          {"certificateFile": "/etc/paygate/a.pem", "keyFile": "/etc/paygate/a.key"},
+          {"certificateFile": "/etc/paygate/b.pem", "keyFile": "/etc/paygate/b.key"}]}}]}
+        """)
+        XCTAssertEqual(config.listeners[0].tls, [TLSFiles(certificateFile: "/etc/paygate/a.pem", keyFile: "/etc/paygate/a.key"),
+                                                 TLSFiles(certificateFile: "/etc/paygate/b.pem", keyFile: "/etc/paygate/b.key")])
+
+        let tls = { (body: String) in "{\(self.base), \"routes\": [{\"upstream\": \"api\"}], \"listeners\": [{\"address\": \"127.0.0.1:1\", \"tls\": \(body)}]}" }
+        assertError(tls("{\"certificates\": []}"), path: "$.listeners[0].tls.certificates", code: "no_certificates")
+        assertError(tls("{\"certificates\": [{\"certificateFile\": \"a.pem\", \"keyFile\": \"a.key\"}, {\"certificateFile\": \"b.pem\"}]}"),
+                    path: "$.listeners[0].tls.certificates[1].keyFile", code: "missing_key")
+        assertError(tls("{\"certificates\": [{\"certificateFile\": \"a.pem\", \"keyFile\": \"a.key\", \"names\": []}]}"),
+                    path: "$.listeners[0].tls.certificates[0].names", code: "unknown_key")
+        assertError(tls("{\"certificateFile\": \"a.pem\", \"certificates\": [{\"certificateFile\": \"a.pem\", \"keyFile\": \"a.key\"}]}"),
+                    path: "$.listeners[0].tls.certificates", code: "certificates_and_files")
     }
 
     func testExplicitAssetPrice() throws {

@@ -97,6 +97,29 @@ final class StreamChannelTests: XCTestCase {
         }
     }
 
+    /// A server with two certificates: clients that trust only one of them complete a handshake
+    /// when they name it (exactly or under its wildcard), so each was served the one it named;
+    /// any other name gets the first.
+    func testTLSServerChoosesTheCertificateByServerName() throws {
+        let primary = try TestCertificate.make()
+        let shop = try TestCertificate.make(dnsNames: ["shop.test", "*.shop.test"])
+        defer { primary.remove(); shop.remove() }
+        let server = try TLSContext.server(certificates: [(primary.certificate, primary.key), (shop.certificate, shop.key)])
+        let trustsShop = try TLSContext.client(caFile: shop.certificate)
+        let trustsPrimary = try TLSContext.client(caFile: primary.certificate)
+        try withGroup(threads: 2) { group in
+            let address = try startEchoServer(on: group.loops[0], tls: server)
+            for (client, name) in [(trustsShop, "shop.test"), (trustsShop, "x.shop.test"), (trustsPrimary, "localhost")] {
+                let (received, failure) = connect(on: group.loops[1], to: address, tls: client, serverName: name, payload: [1, 2, 3])
+                XCTAssertTrue(waitUntil { received.value.count == 3 || failure.value != nil }, name)
+                XCTAssertNil(failure.value, name)
+            }
+            let (_, refused) = connect(on: group.loops[1], to: address, tls: trustsShop, serverName: "other.shop.example", payload: [1])
+            XCTAssertTrue(waitUntil { refused.value != nil })
+            guard case .tlsFailed? = refused.value else { return XCTFail("an unknown name gets the primary certificate") }
+        }
+    }
+
     func testTLSRefusesAnUnknownCertificateAuthority() throws {
         let certificate = try TestCertificate.make()
         let other = try TestCertificate.make()

@@ -37,13 +37,15 @@ struct TestCertificate {
     var certificate: String { directory.appendingPathComponent("cert.pem").path }
     var key: String { directory.appendingPathComponent("key.pem").path }
 
-    static func make() throws -> TestCertificate {
+    /// A self-signed certificate for `dnsNames` and 127.0.0.1, with the first name as subject.
+    static func make(dnsNames: [String] = ["localhost"]) throws -> TestCertificate {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paygate-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                             "-subj", "/CN=\(dnsNames[0])",
+                             "-addext", "subjectAltName=" + (dnsNames.map { "DNS:\($0)" } + ["IP:127.0.0.1"]).joined(separator: ","),
                              "-days", "1", "-keyout", directory.appendingPathComponent("key.pem").path,
                              "-out", directory.appendingPathComponent("cert.pem").path]
         process.standardError = FileHandle.nullDevice

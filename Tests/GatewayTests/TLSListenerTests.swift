@@ -48,17 +48,18 @@ final class TLSListenerTests: XCTestCase {
     }
 
     /// `openssl s_client` against a port (stdin at EOF: handshake, print, quit); all its output.
-    private func handshake(_ port: UInt16, _ arguments: [String]) throws -> String {
-        let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/openssl"),
-                                     ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"] + arguments)
+    /// `serverName` nil: no SNI.
+    private func handshake(_ port: UInt16, _ arguments: [String], serverName: String? = "localhost") throws -> String {
+        let sni = serverName.map { ["-servername", $0] } ?? ["-noservername"]
+        let child = try ChildProcess(URL(fileURLWithPath: "/usr/bin/openssl"), ["s_client", "-connect", "127.0.0.1:\(port)"] + sni + arguments)
         defer { child.stop() }
         XCTAssertNotNil(child.waitForExit(timeout: 10), "s_client did not finish")
         return child.stdout + child.stderr
     }
 
     /// "serial=A1 CN = first": the certificate a new connection to `port` is served.
-    private func servedCertificate(_ port: UInt16) throws -> String {
-        let output = try handshake(port, ["-CAfile", ca.certificateFile, "-verify_return_error"])
+    private func servedCertificate(_ port: UInt16, serverName: String? = "localhost") throws -> String {
+        let output = try handshake(port, ["-CAfile", ca.certificateFile, "-verify_return_error"], serverName: serverName)
         guard let begin = output.range(of: "-----BEGIN CERTIFICATE-----"), let end = output.range(of: "-----END CERTIFICATE-----") else {
             XCTFail("no certificate in s_client output: \(output)")
             return ""
@@ -140,6 +141,39 @@ final class TLSListenerTests: XCTestCase {
         XCTAssertEqual(inFlight.waitForExit(timeout: 15), 0, inFlight.stderr)
         XCTAssertTrue(inFlight.stdout.contains("FIRST 200"), inFlight.stdout)
         XCTAssertTrue(inFlight.stdout.contains("SECOND 200 A1"), "the old session serves a request after the reload: \(inFlight.stdout)")
+    }
+
+    /// One listener with a certificate per site: each handshake gets the certificate of the
+    /// name it sends (exactly or under a wildcard), any other name and no SNI get the first; a
+    /// request through the chosen certificate verifies and is proxied; renewing one of them in
+    /// place and reloading changes only that one.
+    func testOneListenerServesTheCertificateOfTheNameTheClientAsksFor() throws {
+        try ca.issue(commonName: "first", serial: "A1", certificateFile: file("first.crt"), keyFile: file("first.key"))
+        try ca.issue(commonName: "shop", serial: "B2", certificateFile: file("shop.crt"), keyFile: file("shop.key"),
+                     dnsNames: ["shop.test", "*.shop.test"])
+        try ca.issue(commonName: "blog", serial: "C3", certificateFile: file("blog.crt"), keyFile: file("blog.key"), dnsNames: ["blog.test"])
+        let (port, admin) = (freePort(), freePort())
+        let certificates = ["first", "shop", "blog"].map { "{\"certificateFile\": \"\(file($0 + ".crt"))\", \"keyFile\": \"\(file($0 + ".key"))\"}" }
+        let listener = "{\"name\": \"sites\", \"address\": \"127.0.0.1:\(port)\", \"tls\": {\"certificates\": [\(certificates.joined(separator: ", "))]}}"
+        let child = try startServe(try writeConfig(listeners: [listener], admin: admin))
+
+        let expected: [(String?, String)] = [("shop.test", "serial=B2 CN = shop"), ("www.shop.test", "serial=B2 CN = shop"),
+                                             ("blog.test", "serial=C3 CN = blog"), ("localhost", "serial=A1 CN = first"),
+                                             ("other.test", "serial=A1 CN = first"), ("a.www.shop.test", "serial=A1 CN = first"),
+                                             (nil, "serial=A1 CN = first")]
+        for (name, certificate) in expected {
+            XCTAssertEqual(try servedCertificate(port, serverName: name), certificate, name ?? "no SNI")
+        }
+        let fetched = try curl(["--resolve", "www.shop.test:\(port):127.0.0.1", "https://www.shop.test:\(port)/echo"])
+        XCTAssertEqual(fetched.status, 0, "curl verifies the chosen certificate against the name: \(fetched.stderr)")
+        XCTAssertTrue(fetched.stdout.contains("\"target\": \"/echo\""), fetched.stdout)
+
+        try ca.issue(commonName: "blog", serial: "D4", certificateFile: file("blog.crt"), keyFile: file("blog.key"), dnsNames: ["blog.test"])
+        child.signal(SIGHUP)
+        XCTAssertTrue(child.waitFor("config reloaded"), child.stderr)
+        XCTAssertEqual(try servedCertificate(port, serverName: "blog.test"), "serial=D4 CN = blog")
+        XCTAssertEqual(try servedCertificate(port, serverName: "shop.test"), "serial=B2 CN = shop")
+        XCTAssertEqual(try servedCertificate(port, serverName: nil), "serial=A1 CN = first")
     }
 
     /// A bad certificate or key refuses the whole reload (SIGHUP or the admin API) with an error

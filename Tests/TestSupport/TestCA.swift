@@ -1,7 +1,7 @@
 import Foundation
 
 /// A throwaway certificate authority made with the openssl CLI (EC P-256, valid one day), and
-/// server certificates it signs for `localhost` and 127.0.0.1, each with the subject and serial
+/// server certificates it signs (for `localhost` and 127.0.0.1 unless told other names), each with the subject and serial
 /// the test asks for so a client can tell them apart. Files live in the test's scratch directory.
 public final class TestCA {
     /// The CA certificate (PEM), what clients trust (`curl --cacert`, `caFile`, `-CAfile`).
@@ -18,10 +18,13 @@ public final class TestCA {
     }
 
     /// Writes a new key to `keyFile` and a certificate for it to `certificateFile` (overwriting
-    /// both, as certificate renewal tools do), with subject `CN=commonName` and `serial` (hex).
-    public func issue(commonName: String, serial: String, certificateFile: String, keyFile: String) throws {
+    /// both, as certificate renewal tools do), with subject `CN=commonName` and `serial` (hex),
+    /// for `dnsNames` and 127.0.0.1.
+    public func issue(commonName: String, serial: String, certificateFile: String, keyFile: String,
+                      dnsNames: [String] = ["localhost"]) throws {
         let request = scratch.file("\(commonName).csr").path
-        let extensions = try scratch.write("\(commonName).ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+        let names = (dnsNames.map { "DNS:\($0)" } + ["IP:127.0.0.1"]).joined(separator: ",")
+        let extensions = try scratch.write("\(commonName).ext", "subjectAltName=\(names)\nextendedKeyUsage=serverAuth\n")
         try Self.openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                           "-subj", "/CN=\(commonName)", "-keyout", keyFile, "-out", request])
         try Self.openssl(["x509", "-req", "-in", request, "-CA", self.certificateFile, "-CAkey", self.keyFile,
