@@ -83,7 +83,7 @@ public final class EventLoop: @unchecked Sendable {
         slots[index].handler = handler
         slots[index].generation &+= 1
         var event = epoll_event()
-        event.events = interest.rawValue | EPOLLRDHUP.rawValue
+        event.events = interest.rawValue
         event.data.u64 = UInt64(UInt32(bitPattern: fd)) | (UInt64(slots[index].generation) << 32)
         if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) != 0 {
             slots[index].handler = nil
@@ -91,11 +91,14 @@ public final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Changes what `fd` waits for.
+    /// Changes what `fd` waits for. Never EPOLLRDHUP: a peer's FIN already makes the socket
+    /// readable, and a level-triggered RDHUP on a socket whose reading is paused would wake the
+    /// loop on every turn until the pause ends (a client that half-closes after its request
+    /// made a loop spin for as long as the origin took to answer).
     public func setInterest(_ fd: Int32, _ interest: Interest) {
         assertInLoop()
         var event = epoll_event()
-        event.events = interest.rawValue | EPOLLRDHUP.rawValue
+        event.events = interest.rawValue
         event.data.u64 = UInt64(UInt32(bitPattern: fd)) | (UInt64(slots[Int(fd)].generation) << 32)
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
     }

@@ -116,6 +116,26 @@ final class ForwardingTests: XCTestCase {
         XCTAssertEqual(client.readResponse()?.json["target"] as? String, "/echo?n=4")
     }
 
+    /// A client that shuts down its sending side right after its request (`printf ... | nc`)
+    /// still gets the answer, and while the origin takes its time no loop spins on the
+    /// half-closed socket (it did: a level-triggered EPOLLRDHUP woke the loop on every turn,
+    /// a whole core for as long as the origin took).
+    func testAClientThatHalfClosesAfterItsRequestIsAnsweredWithoutALoopSpinning() throws {
+        let client = try RawClient(port: proxy.port)
+        client.send(request("GET", "/slow-head/1500"))
+        XCTAssertEqual(shutdown(client.fd, Int32(SHUT_WR)), 0)
+        let before = processCPUSeconds()
+        XCTAssertEqual(client.readResponse()?.status, 200)
+        XCTAssertTrue(client.isClosedByPeer(), "the answer ends the half-closed connection")
+        XCTAssertLessThan(processCPUSeconds() - before, 0.5, "CPU spent while the origin waited 1.5 s")
+    }
+
+    private func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     func testChunkedBothWaysAndHTTP10Clients() throws {
         let client = try RawClient(port: proxy.port)
         client.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
