@@ -2,42 +2,38 @@ import Dispatch
 import Metrics
 import XCTest
 
-/// Scrapes are rare, but a big one must not stall the admin listener: validating and rendering
-/// 10,000 labelled samples has to stay well under 10 ms in a release build:
-///
-///     swift test -c release -Xswiftc -enable-testing --filter MetricsTests.RenderPerformanceTests
-///
-/// (`-enable-testing` only because other test targets use `@testable`). Debug builds get a loose
-/// bound, so the test still catches an accidental quadratic step there.
+/// Scrapes are rare, but a big one must not stall the admin listener, so validating and
+/// rendering must stay linear in the number of samples. Checked as a ratio within one run,
+/// which holds on a slow or busy machine and in debug builds alike: ten times the samples may
+/// take at most 30 times as long (linear work measured 6-10 times; one quadratic step would
+/// give 100).
 final class RenderPerformanceTests: XCTestCase {
-    private static let limitMilliseconds: Double = {
-        #if DEBUG
-        return 500
-        #else
-        return 10
-        #endif
-    }()
-
-    func testTenThousandSamples() throws {
-        var best = Double.infinity
-        var lineCount = 0
-        let metrics = scrape()
-        for _ in 0..<5 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let bytes = try metrics.renderBytes()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            lineCount = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-        }
-        XCTAssertEqual(lineCount, 3 * 2 + 10_000 + 100 * 18 + 1)
-        print("MetricsTests: 10,000 counter samples + 100 histograms validated and rendered in \(best) ms (best of 5)")
-        XCTAssertLessThan(best, Self.limitMilliseconds)
+    func testRenderingTimeGrowsLinearlyWithTheSamples() throws {
+        let small = try bestRenderMilliseconds(routes: 20)
+        let large = try bestRenderMilliseconds(routes: 200)
+        XCTAssertLessThan(large / small, 30, "rendering \(small) ms for 2,000 samples, \(large) ms for 20,000")
     }
 
-    /// 10,000 revenue counters (100 routes × 10 assets × 10 recipients) with three labels each,
-    /// 100 latency histograms, and one gauge.
-    private func scrape() -> MetricsBuilder {
+    /// Best of five renders of a scrape with `routes` × 100 labelled counters and `routes`
+    /// histograms, after checking every line is there.
+    private func bestRenderMilliseconds(routes: Int) throws -> Double {
+        let metrics = scrape(routes: routes)
+        let lines = try metrics.renderBytes().reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        XCTAssertEqual(lines, 3 * 2 + routes * 100 + routes * 18 + 1)
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try metrics.renderBytes()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return best
+    }
+
+    /// Revenue counters (`routes` × 10 assets × 10 recipients) with three labels each, one
+    /// latency histogram per route, and one gauge.
+    private func scrape(routes: Int) -> MetricsBuilder {
         var metrics = MetricsBuilder()
-        for route in 0..<100 {
+        for route in 0..<routes {
             for asset in 0..<10 {
                 for recipient in 0..<10 {
                     metrics.counter("paygate_revenue_atomic_total", help: "Revenue in atomic token units.",
