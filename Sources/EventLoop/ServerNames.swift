@@ -10,6 +10,8 @@ final class ServerNames: Sendable {
     private let exact: [String: TLSContext?]
     /// By the suffix after `*.`.
     private let wildcard: [String: TLSContext?]
+    /// The listener's other certificates, in the configured order.
+    let others: [TLSContext]
     /// Positions in `others` of certificates no name leads to (none of their own, or all taken
     /// by earlier certificates): a configuration mistake, since they would never be served.
     let unreachable: [Int]
@@ -34,6 +36,7 @@ final class ServerNames: Sendable {
         }
         self.exact = exact
         self.wildcard = wildcard
+        self.others = others
         self.unreachable = unreachable
     }
 

@@ -41,6 +41,12 @@ extension TLSContext {
         return primary
     }
 
+    /// The DNS names of each certificate of a server context, in the configured order (the
+    /// first certificate also answers every name no other one has), for `paygate check`.
+    public var certificateNames: [[String]] {
+        [ServerNames.dnsNames(of: self)] + (serverNames?.others.map(ServerNames.dnsNames(of:)) ?? [])
+    }
+
     private static func serverContext(certificateFile: String, keyFile: String) throws(TLSError) -> TLSContext {
         let tls = try TLSContext(method: TLS_server_method(), isServer: true, verifiesPeer: false)
         SSL_CTX_set_security_level(tls.context, serverSecurityLevel)

@@ -39,10 +39,18 @@ struct CheckCommand: Command {
         do { config = try ConfigLoader.load(path: path, environment: processEnvironment()) } catch {
             throw CommandFailure(error.description, status: ExitStatus.usage)
         }
-        do { _ = try ListenerTLS.contexts(config.listeners) } catch {
+        let contexts: [String: TLSContext]
+        do { contexts = try ListenerTLS.contexts(config.listeners) } catch {
             throw CommandFailure("\(path): \(error.message)", status: ExitStatus.usage)
         }
         print(RouteTablePrinter.render(config), terminator: "")
+        for listener in config.listeners {
+            guard let files = listener.tls, let context = contexts[listener.name] else { continue }
+            for (index, (file, names)) in zip(files, context.certificateNames).enumerated() {
+                let served = names.isEmpty ? "no DNS names" : names.joined(separator: ", ")
+                print("listener \(listener.name): \(file.certificateFile) for \(served)\(index == 0 ? " (and every other name)" : "")")
+            }
+        }
         print("\(path): OK")
         return ExitStatus.success
     }

@@ -143,8 +143,9 @@ final class TLSListenerTests: XCTestCase {
         XCTAssertTrue(inFlight.stdout.contains("SECOND 200 A1"), "the old session serves a request after the reload: \(inFlight.stdout)")
     }
 
-    /// One listener with a certificate per site: each handshake gets the certificate of the
-    /// name it sends (exactly or under a wildcard), any other name and no SNI get the first; a
+    /// One listener with a certificate per site (`paygate check` lists each one's names): each
+    /// handshake gets the certificate of the name it sends (exactly or under a wildcard), any
+    /// other name and no SNI get the first; a
     /// request through the chosen certificate verifies and is proxied; renewing one of them in
     /// place and reloading changes only that one.
     func testOneListenerServesTheCertificateOfTheNameTheClientAsksFor() throws {
@@ -155,7 +156,15 @@ final class TLSListenerTests: XCTestCase {
         let (port, admin) = (freePort(), freePort())
         let certificates = ["first", "shop", "blog"].map { "{\"certificateFile\": \"\(file($0 + ".crt"))\", \"keyFile\": \"\(file($0 + ".key"))\"}" }
         let listener = "{\"name\": \"sites\", \"address\": \"127.0.0.1:\(port)\", \"tls\": {\"certificates\": [\(certificates.joined(separator: ", "))]}}"
-        let child = try startServe(try writeConfig(listeners: [listener], admin: admin))
+        let path = try writeConfig(listeners: [listener], admin: admin)
+        let check = try ChildProcess(paygateBinary, ["check", "--config", path])
+        XCTAssertEqual(check.waitForExit(timeout: 10), 0, check.stderr)
+        XCTAssertTrue(check.stdout.contains("""
+            listener sites: \(file("first.crt")) for localhost (and every other name)
+            listener sites: \(file("shop.crt")) for shop.test, *.shop.test
+            listener sites: \(file("blog.crt")) for blog.test
+            """), "check lists each certificate's names: \(check.stdout)")
+        let child = try startServe(path)
 
         let expected: [(String?, String)] = [("shop.test", "serial=B2 CN = shop"), ("www.shop.test", "serial=B2 CN = shop"),
                                              ("blog.test", "serial=C3 CN = blog"), ("localhost", "serial=A1 CN = first"),
