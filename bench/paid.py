@@ -15,6 +15,12 @@ split into one slice per wrk thread and sent once each (bench/paid/payments.lua)
   paygate-preverify  the same with `"preVerify": true`.
   reference  Tests/Fixtures/x402/ref_app.py (a copy of ../shared/interop/ref_app.py: the
              official SDK's FastAPI middleware) under uvicorn with 2 workers, GET /weather.
+  floor      nginx (2 workers) making the same three calls per request with no payment logic
+             and no ledger: POST /verify to the facilitator (auth_request), GET from the origin
+             (proxy_pass) and POST /settle (mirror, alongside the origin call), over kept-alive
+             upstream connections, with a payment header of a real one's size (the facilitator
+             answers it with empty bodies: see facilitator_conf). What the network part of a
+             paid request costs on this machine, without the payment's own work.
 
 For each round, each connection count and each server in turn: wrk with --latency. Medians over
 rounds are printed side by side, with
@@ -74,7 +80,10 @@ def log(*parts):
 
 
 def facilitator_conf(work, port, payer):
-    """nginx answering the x402 facilitator API with fixed JSON, plus stub_status."""
+    """nginx answering the x402 facilitator API with fixed JSON, plus stub_status. The floor's
+    calls get empty answers: nginx keeps an upstream connection of an auth_request or mirror
+    subrequest alive only when the answer has no body (it discards bodies unread), and a floor
+    that reconnected for every call would be no floor."""
     supported = json.dumps({"kinds": [{"x402Version": 2, "scheme": "exact", "network": NETWORK},
                                       {"x402Version": 1, "scheme": "exact", "network": "base-sepolia"}],
                             "extensions": [], "signers": {"eip155:*": [payer]}}, separators=(",", ":"))
@@ -87,6 +96,8 @@ def facilitator_conf(work, port, payer):
     location = /supported {{ return 200 '{supported}'; }}
     location = /verify {{ return 200 '{verify}'; }}
     location = /settle {{ return 200 '{settle}'; }}
+    location = /floor/verify {{ return 200 ''; }}
+    location = /floor/settle {{ return 200 ''; }}
     location = /nginx_status {{ stub_status; }}""", workers=1)
     return path
 
@@ -120,6 +131,24 @@ def paygate_config(work, name, port, admin, origin_port, facilitator, pre_verify
     path = f"{work}/{name}.json"
     with open(path, "w") as f:
         json.dump(config, f, indent=2)
+    return path
+
+
+def floor_conf(work, port, fac_port, origin_port):
+    """nginx as a gateway without a paywall: the three upstream calls a paid request makes,
+    bodies of the size paygate sends, upstream keep-alive."""
+    body = verify_body()
+    call = lambda path: (f"internal; proxy_pass http://facilitator/floor{path}; proxy_method POST; proxy_pass_request_body off; "
+                         f"proxy_set_header Content-Type application/json; proxy_set_body '{body}'; "
+                         'proxy_http_version 1.1; proxy_set_header Connection "";')
+    path = f"{work}/floor.conf"
+    nginx_file(path, f"""listen 127.0.0.1:{port} backlog=4096;
+    location = /paid {{ auth_request /verify; mirror /settle; proxy_pass http://origin;
+                        proxy_http_version 1.1; proxy_set_header Connection ""; }}
+    location = /verify {{ {call('/verify')} }}
+    location = /settle {{ {call('/settle')} }}""",
+               http=f"upstream facilitator {{ server 127.0.0.1:{fac_port}; keepalive 64; }} "
+                    f"upstream origin {{ server 127.0.0.1:{origin_port}; keepalive 64; }}")
     return path
 
 
@@ -221,9 +250,11 @@ def split_slices(path, threads, prefix):
     return per
 
 
-def wrk(args, conns, duration, url, script=None, script_args=(), threads=None):
+def wrk(args, conns, duration, url, script=None, script_args=(), threads=None, header=None):
     threads = threads or min(args.threads, conns)
     cmd = ["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{duration}s", "--latency", "--timeout", "10s"]
+    if header:
+        cmd += ["-H", header]
     if script:
         cmd += ["-s", script, url, "--"] + list(script_args)
     else:
@@ -240,9 +271,11 @@ class Server:
     """A server under test; `seen` holds its best paid req/s per connection count, which sizes
     the payments signed for its next run."""
 
-    def __init__(self, name, port, path, pids, initial_rps, ledger=None):
+    def __init__(self, name, port, path, pids, initial_rps, ledger=None, paid=True):
         self.name, self.port, self.path, self.pids, self.ledger = name, port, path, pids, ledger
         self.initial_rps = initial_rps
+        # False for the floor: it takes no payment, so it gets one fixed header of the same size.
+        self.paid = paid
         self.seen = {}
 
     def expected_rps(self, conns):
@@ -252,9 +285,26 @@ class Server:
         return best / 3 if conns < 8 else best
 
 
+def floor_run(args, env, server, conns, duration):
+    """One wrk run at the floor: the same request size, no payments to sign."""
+    accepts_before, fac_requests_before = facilitator_accepts(env["facilitator_port"])
+    cpu_before = cpu_seconds(server.pids())
+    r = wrk(args, conns, duration, f"http://127.0.0.1:{server.port}{server.path}",
+            header="PAYMENT-SIGNATURE: " + env["sample_header"])
+    cpu_after = cpu_seconds(server.pids())
+    accepts_after, fac_requests_after = facilitator_accepts(env["facilitator_port"])
+    r["ok"] = r["requests"] - r["non2xx"]
+    r["cpu_ms"] = (cpu_after - cpu_before) * 1000 / max(1, r["requests"])
+    r["fac_conns_per_1000"] = (accepts_after - accepts_before - 1) * 1000 / max(1, r["ok"])
+    r["fac_calls_per_payment"] = (fac_requests_after - fac_requests_before - 1) / max(1, r["requests"])
+    return r
+
+
 def paid_run(args, env, server, conns, duration):
     """One wrk run in which every request carries a fresh payment. Redone with more payments if
     any wrk thread ran out."""
+    if not server.paid:
+        return floor_run(args, env, server, conns, duration)
     threads = min(args.threads, conns)
     count = int(server.expected_rps(conns) * duration * 1.3) + 50 * conns
     for _attempt in range(3):
@@ -347,8 +397,17 @@ def report(args, servers, conns, results, probe, fac_load):
         for c in conns:
             ref = med(results[("reference", c)], "rps")
             for s in servers:
-                if s.name != "reference":
+                if s.name not in ("reference", "floor"):
                     print(f"c={c}: {s.name}/reference paid req/s {med(results[(s.name, c)], 'rps') / ref:.1f}x (target >= 20x)")
+    if "floor" in names:
+        print("\nthe floor (nginx making the same three calls, no payment logic, no ledger):")
+        for c in conns:
+            floor = med(results[("floor", c)], "rps")
+            shares = ", ".join(f"{s.name} {med(results[(s.name, c)], 'rps') / floor:.0%}" for s in servers
+                               if s.name not in ("floor", "reference"))
+            target = (f"; 20x the reference would be {20 * med(results[('reference', c)], 'rps') / floor:.0%} of it"
+                      if "reference" in names else "")
+            print(f"  c={c}: {floor:.0f} req/s; {shares} of it{target}")
     if not embedded and fac_load:
         print("\nfacilitator's own latency under the same load (wrk straight at nginx POST /verify):")
         for c in conns:
@@ -364,7 +423,7 @@ def report(args, servers, conns, results, probe, fac_load):
             if s.name in parts:
                 what = "origin + verify + settle" if not embedded else "origin"
                 print(f"  {s.name:<22} {parts[s.name]:.3f}   added beyond {what}: {parts[s.name] - below:.3f} ms"
-                      + (" (target < 1 ms)" if s.name != "reference" and not embedded else ""))
+                      + (" (target < 1 ms)" if s.name not in ("reference", "floor") and not embedded else ""))
 
 
 # MARK: Main
@@ -376,8 +435,9 @@ def main():
     ap.add_argument("--duration", type=int, default=5, help="seconds per measured run")
     ap.add_argument("--conns", default="32,128")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
-    ap.add_argument("--servers", default="paygate,paygate-preverify,reference",
-                    help="paygate (default config), paygate-preverify (local signature pre-verification on), reference")
+    ap.add_argument("--servers", default="paygate,paygate-preverify,reference,floor",
+                    help="paygate (default config), paygate-preverify (local signature pre-verification on), reference, "
+                         "floor (nginx making the same upstream calls without payments or ledger; not with --facilitator embedded)")
     ap.add_argument("--facilitator", choices=["http", "embedded"], default="http")
     ap.add_argument("--synchronous", choices=["full", "normal"], default="full", help="paygate's ledger durability")
     ap.add_argument("--probe-duration", type=int, default=3, help="seconds per 1-connection latency probe (0: skip)")
@@ -393,6 +453,8 @@ def main():
     args = ap.parse_args()
     conns = [int(c) for c in args.conns.split(",")]
     names = [n for n in args.servers.split(",") if n]
+    if names == ["floor"]:
+        ap.error("the floor is measured beside a paying server, whose payment header it borrows")
     if args.facilitator == "embedded":
         names = ["paygate"]
     exit_on_sigterm()
@@ -424,6 +486,11 @@ def main():
                                    env=ref_env, stdout=subprocess.DEVNULL, stderr=open(f"{work}/reference.err", "w"))
             procs.append(ref)
             servers.append(Server("reference", port, "/weather", lambda: [ref.pid] + children(ref.pid), 1500))
+        if "floor" in names:
+            port = free_port()
+            floor = start_nginx(floor_conf(work, port, fac_port, origin_port))
+            procs.append(floor)
+            servers.append(Server("floor", port, "/paid", lambda: [floor.pid] + children(floor.pid), 0, paid=False))
         for s in servers:
             wait_port(s.port, timeout=30)
         time.sleep(1)
@@ -433,7 +500,8 @@ def main():
         # the first measured run's payments.
         for s in servers:
             r = paid_run(args, env, s, max(conns), 2)
-            log(f"warm-up {s.name}: {r['rps']:.0f} paid req/s, signing {r['signed_per_s']:.0f} payments/s")
+            signing = f", signing {r['signed_per_s']:.0f} payments/s" if "signed_per_s" in r else ""
+            log(f"warm-up {s.name}: {r['rps']:.0f} req/s{signing}")
 
         results = {(s.name, c): [] for s in servers for c in conns}
         probe = {}
@@ -481,8 +549,9 @@ def start_paygate(args, work, name, wallet, fac_port, origin_port, procs, binary
 
 
 def check_one_payment(env, servers):
-    """One paid request per server before measuring: 200 with a PAYMENT-RESPONSE."""
-    for s in servers:
+    """One paid request per server before measuring: 200 with a PAYMENT-RESPONSE. The first
+    one's header is the floor's sample (a used payment: the floor does not look)."""
+    for s in (s for s in servers if s.paid):
         out = f"{env['work']}/one.txt"
         sign(env["signer"], challenge(s.port, s.path), env["key"], 1, out)
         with open(out) as f:
@@ -494,6 +563,7 @@ def check_one_payment(env, servers):
         if not settled.get("success"):
             raise RuntimeError(f"{s.name}: settlement failed: {settled}")
         replay, _, _ = paid_once(s.port, s.path, header)
+        env.setdefault("sample_header", header)
         log(f"{s.name}: one paid request OK (200, PAYMENT-RESPONSE success); the same payment again: {replay}")
 
 
