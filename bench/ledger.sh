@@ -5,11 +5,12 @@
 #   bench/ledger.sh [--payments 20000] [--in-flight 1,32,128] [--rounds 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/objects.sh
 swift build -c release --product paygate >/dev/null
 release=.build/release
 bench=$release/ledger-bench
 if [ ! -x "$bench" ] || [ -n "$(find bench/ledger "$release/Ledger.build" -newer "$bench" -print -quit)" ]; then
   "${SWIFTC:-/opt/swift/usr/bin/swiftc}" -O -I "$release/Modules" -I Sources/CSQLite -I Sources/CLinux bench/ledger/main.swift \
-    "$release"/Ledger.build/*.o "$release"/Money.build/*.o "$release"/Log.build/*.o -lsqlite3 -o "$bench"
+    $(module_objects Ledger Money Log) -lsqlite3 -o "$bench"
 fi
 exec python3 bench/ledger.py --bench "$bench" "$@"

@@ -6,6 +6,7 @@
 #   bench/paid.sh [--rounds 3] [--duration 5] [--conns 32,128] [--facilitator http|embedded]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/objects.sh
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
@@ -20,7 +21,7 @@ release=.build/release
 signer=$release/paid-sign
 if [ ! -x "$signer" ] || [ -n "$(find bench/paid $0 $release/X402.build $release/Crypto.build -newer "$signer" -print -quit)" ]; then
   "${SWIFTC:-/opt/swift/usr/bin/swiftc}" -O -I "$release/Modules" -I Sources/COpenSSL -I bench/paid/CSecp256k1 bench/paid/sign.swift \
-    "$release"/JSON.build/*.o "$release"/Money.build/*.o "$release"/Crypto.build/*.o "$release"/X402.build/*.o \
+    $(module_objects JSON Money Crypto X402) \
     -lssl -lcrypto -o "$signer"
 fi
 exec python3 bench/paid.py --signer "$signer" "$@"
