@@ -50,7 +50,9 @@ final class SQLiteDatabase: @unchecked Sendable {
         case .readOnly: SQLITE_OPEN_READONLY
         }
         var opened: OpaquePointer?
-        let result = sqlite3_open_v2(path, &opened, accessFlags | SQLITE_OPEN_NOMUTEX, nil)
+        // Frames are gathered per commit only where a commit syncs (see WALWriteCoalescing).
+        let vfs = options.access == .readWrite && options.synchronous == .full ? WALWriteCoalescing.registered : nil
+        let result = sqlite3_open_v2(path, &opened, accessFlags | SQLITE_OPEN_NOMUTEX, vfs)
         guard result == SQLITE_OK, let opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(opened)
@@ -80,6 +82,9 @@ final class SQLiteDatabase: @unchecked Sendable {
         // journal only lives until the batch commits, so it stays small.
         try execute("PRAGMA temp_store = MEMORY")
     }
+
+    /// The write-gathering figures of this connection's WAL file; nil when it is not gathered.
+    var walWriteStatistics: WALWriteCoalescing.Statistics? { WALWriteCoalescing.statistics(of: handle) }
 
     /// True while a transaction is open (SQLite rolls one back by itself after some I/O errors).
     var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
