@@ -62,7 +62,7 @@ final class SQLiteDatabase: @unchecked Sendable {
         self.handle = opened
         sqlite3_extended_result_codes(opened, 1)
         sqlite3_busy_timeout(opened, options.busyTimeoutMs)
-        try configure(options)
+        try configure(options, gathersWAL: vfs != nil)
     }
 
     deinit {
@@ -70,7 +70,7 @@ final class SQLiteDatabase: @unchecked Sendable {
         sqlite3_close_v2(handle)
     }
 
-    private func configure(_ options: Options) throws(SQLiteError) {
+    private func configure(_ options: Options, gathersWAL: Bool) throws(SQLiteError) {
         try execute("PRAGMA foreign_keys = ON")
         guard options.access == .readWrite else { return }
         let mode = try queryExactlyOne("PRAGMA journal_mode = WAL") { row in row.text(0) }
@@ -81,6 +81,12 @@ final class SQLiteDatabase: @unchecked Sendable {
         // page, about ten pwrite calls per payment, measured; in memory it is a memcpy. The
         // journal only lives until the batch commits, so it stays small.
         try execute("PRAGMA temp_store = MEMORY")
+        // Frames reach a gathered WAL only from commits, each ending in the sync that writes
+        // them. A spill (a transaction outgrowing the page cache) would write frames with no
+        // sync after; rolled back, they would wait in the buffer and land later on frames
+        // another writer had committed (WALWriteCoalescingTests). Dirty pages stay in memory
+        // until COMMIT instead: a batch's units hold their rows in memory anyway.
+        if gathersWAL { try execute("PRAGMA cache_spill = false") }
     }
 
     /// The write-gathering figures of this connection's WAL file; nil when it is not gathered.

@@ -14,8 +14,12 @@ import Glibc
 /// from the WAL index, which SQLite updates after the commit's sync. Under FULL that sync is
 /// where the buffer is written, so no reader can be told of a frame still in the buffer. Under
 /// NORMAL a commit does not sync, and the index would point at frames not yet written, so
-/// `SQLiteDatabase` opens only FULL write connections through this VFS. A process that dies
-/// with frames in the buffer has not returned from its COMMIT: the transaction never
+/// `SQLiteDatabase` opens only FULL write connections through this VFS, and turns their cache
+/// spilling off: a spill writes frames in the middle of a transaction with no sync after them,
+/// and if that transaction rolled back, its frames would wait in the buffer and later land on
+/// frames another writer had committed meanwhile. So the buffer only ever holds one commit's
+/// frames, between SQLite's first write of them and the sync that ends the same call. A process
+/// that dies with frames in the buffer has not returned from its COMMIT: the transaction never
 /// happened, exactly as when power fails before the sync.
 ///
 /// Measured with `bench/ledger.sh`'s binary (BENCHMARKS.md, 2026-12-07, night): the writer's
@@ -28,10 +32,12 @@ enum WALWriteCoalescing {
     /// Registers the VFS on first use; nil if SQLite refused (connections then use the default).
     static let registered: String? = register()
 
-    /// What a WAL file's buffer has done, for tests: SQLite's write calls and the writes made.
+    /// What a WAL file's buffer has done, for tests: SQLite's write calls, the writes made, and
+    /// the bytes waiting now.
     struct Statistics: Equatable {
         var writes: Int
         var flushes: Int
+        var pending = 0
     }
 
     /// The statistics of the WAL file `database` has open, if it is one of this VFS's.
@@ -40,7 +46,7 @@ enum WALWriteCoalescing {
         guard registered != nil, sqlite3_file_control(database, "main", SQLITE_FCNTL_JOURNAL_POINTER, &pointer) == SQLITE_OK,
               let file = pointer, file.pointee.pMethods == UnsafePointer(walMethods) else { return nil }
         let buffer = ShimFile(file).buffer.pointee
-        return Statistics(writes: buffer.writes, flushes: buffer.flushes)
+        return Statistics(writes: buffer.writes, flushes: buffer.flushes, pending: buffer.count)
     }
 
     // MARK: Registration

@@ -13,7 +13,8 @@ final class WALWriteCoalescingTests: LedgerTestCase {
     /// `count` rows of `size` bytes each in one transaction; returns the WAL statistics' change.
     private func insert(_ database: SQLiteDatabase, rows count: Int, size: Int, from first: Int = 0) throws
         -> WALWriteCoalescing.Statistics {
-        let before = try XCTUnwrap(database.walWriteStatistics)
+        // A connection opens its WAL file with its first transaction.
+        let before = database.walWriteStatistics ?? .init(writes: 0, flushes: 0)
         try database.executeScript("BEGIN")
         for index in first..<(first + count) {
             try database.execute("INSERT INTO t (k, v) VALUES (?, ?)", [.integer(Int64(index)), .blob(Self.payload(index, size))])
@@ -75,6 +76,33 @@ final class WALWriteCoalescingTests: LedgerTestCase {
         XCTAssertEqual(try fresh.queryExactlyOne("PRAGMA integrity_check") { $0.text(0) }, "ok")
         XCTAssertEqual(try fresh.queryExactlyOne("SELECT count(*), sum(length(v)) FROM t") { [$0.int64(0), $0.int64(1)] },
                        [600, 600 * 2000])
+    }
+
+    /// A transaction too large for the page cache would spill frames to the WAL before its
+    /// commit; rolled back, those frames are garbage. Had they waited in the buffer past the
+    /// rollback, the connection's next write would put them over the frames another writer
+    /// committed in the meantime. Gathering connections therefore never spill.
+    func testARolledBackTransactionNeverOverwritesAnotherWritersCommit() throws {
+        let first = try open()
+        try first.executeScript("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB NOT NULL); PRAGMA cache_size = 20")
+        let second = try open()
+        let writesBefore = first.walWriteStatistics?.writes
+        try first.executeScript("BEGIN")
+        for index in 0..<200 {
+            try first.execute("INSERT INTO t (k, v) VALUES (?, ?)", [.integer(Int64(index)), .blob(Self.payload(index, 3000))])
+        }
+        XCTAssertEqual(first.walWriteStatistics?.writes, writesBefore,
+                       "200 pages against a cache of 20, and not one frame before the commit that never comes")
+        try first.executeScript("ROLLBACK")
+        XCTAssertEqual(first.walWriteStatistics?.pending, 0)
+        _ = try insert(second, rows: 50, size: 3000, from: 1000)
+        _ = try insert(first, rows: 3, size: 100, from: 2000)
+        let reader = try open(.readOnly)
+        XCTAssertEqual(try reader.queryExactlyOne("PRAGMA integrity_check") { $0.text(0) }, "ok")
+        let rows = try reader.query("SELECT k, v FROM t WHERE k >= 1000 AND k < 1050 ORDER BY k") { ($0.int64(0), $0.blob(1)) }
+        XCTAssertEqual(rows.count, 50)
+        for (key, value) in rows { XCTAssertEqual(value, Self.payload(Int(key), 3000), "row \(key) of the other writer") }
+        XCTAssertEqual(try reader.queryExactlyOne("SELECT count(*) FROM t") { $0.int64(0) }, 53)
     }
 
     /// After a checkpoint SQLite starts the WAL again from its first frame: a write that does not
