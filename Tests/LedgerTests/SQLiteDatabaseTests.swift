@@ -5,8 +5,7 @@ import XCTest
 final class SQLiteDatabaseTests: LedgerTestCase {
     private func open(_ access: SQLiteDatabase.Access = .readWrite, _ synchronous: SynchronousMode = .full)
         throws -> SQLiteDatabase {
-        try SQLiteDatabase(path: path("raw.db"), options: .init(access: access, synchronous: synchronous,
-                                                                 busyTimeoutMs: 100))
+        try openDatabase("raw.db", access, synchronous)
     }
 
     func testWriteConnectionUsesWALWithRequestedSynchronousAndForeignKeys() throws {

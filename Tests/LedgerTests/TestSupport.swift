@@ -24,6 +24,12 @@ class LedgerTestCase: XCTestCase {
 
     func path(_ name: String) -> String { directory + "/" + name }
 
+    /// One raw SQLite connection to a file in the test directory.
+    func openDatabase(_ name: String, _ access: SQLiteDatabase.Access = .readWrite, _ synchronous: SynchronousMode = .full,
+                      busyTimeoutMs: Int32 = 100) throws -> SQLiteDatabase {
+        try SQLiteDatabase(path: path(name), options: .init(access: access, synchronous: synchronous, busyTimeoutMs: busyTimeoutMs))
+    }
+
     /// Opens a ledger in the test directory; the test closes it (or `defer`s closing).
     func openLedger(_ name: String = "ledger.db", options: StoreOptions = StoreOptions()) throws -> ReceiptLedger {
         try ReceiptLedger(path: path(name), options: options)

@@ -6,8 +6,7 @@ import XCTest
 final class WALWriteCoalescingTests: LedgerTestCase {
     private func open(_ access: SQLiteDatabase.Access = .readWrite, _ synchronous: SynchronousMode = .full)
         throws -> SQLiteDatabase {
-        try SQLiteDatabase(path: path("gathered.db"), options: .init(access: access, synchronous: synchronous,
-                                                                      busyTimeoutMs: 1000))
+        try openDatabase("gathered.db", access, synchronous, busyTimeoutMs: 1000)
     }
 
     /// `count` rows of `size` bytes each in one transaction; returns the WAL statistics' change.
