@@ -90,6 +90,7 @@ enum MetricsExport {
         }
         metrics.histogram("paygate_settlement_duration_seconds", help: "Facilitator settle calls", snapshot.settleLatency)
         addLedgerWriter(&metrics, payments.ledger.writerStats)
+        addLedgerCheckpoints(&metrics, payments.ledger.checkpointStats)
         if let counts = try? payments.ledger.reader.counts() {
             metrics.gauge("paygate_settlements_pending", help: "Receipts whose settlement is not final (settling or pending)",
                           value: counts[.settling] + counts[.pending])
@@ -113,5 +114,18 @@ enum MetricsExport {
                         value: stats.abortedTransactions)
         metrics.gauge("paygate_ledger_largest_batch", help: "The most writes that shared one ledger transaction",
                       value: stats.largestBatch)
+    }
+
+    /// Who copied the WAL into the database file: the checkpoint thread, or the writer itself
+    /// when the WAL reached its limit (each of those stalls every commit behind it).
+    private static func addLedgerCheckpoints(_ metrics: inout MetricsBuilder, _ stats: CheckpointStats) {
+        let help = "Ledger WAL checkpoints by the thread that ran them and how they ended"
+        for (thread, result, value) in [("checkpointer", "done", stats.checkpoints), ("writer", "done", stats.writerCheckpoints),
+                                        ("any", "busy", stats.busy), ("any", "failed", stats.failures)] {
+            metrics.counter("paygate_ledger_checkpoints_total", help: help, labels: ["thread": thread, "result": result],
+                            value: value)
+        }
+        metrics.gauge("paygate_ledger_wal_frames", help: "Frames (pages) in the ledger's WAL at its last checkpoint",
+                      value: stats.lastWALFrames)
     }
 }

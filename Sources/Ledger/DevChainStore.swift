@@ -21,7 +21,7 @@ public final class DevChainStore: Sendable {
 
     public init(path: String, options: StoreOptions = StoreOptions()) throws(DevChainError) {
         let connections = try StoreConnections(path: path, options: options, migrations: DevChainSchema.migrations,
-                                               threadName: "devchain-writer", as: DevChainError.self)
+                                               threads: "devchain", as: DevChainError.self)
         writer = connections.writer
         readers = connections.readers
         clock = options.clock

@@ -15,7 +15,7 @@ public final class ReceiptLedger: Sendable {
     /// Opens (creating and migrating if needed) the ledger file at `path`.
     public init(path: String, options: StoreOptions = StoreOptions()) throws(LedgerError) {
         let connections = try StoreConnections(path: path, options: options, migrations: ReceiptSchema.migrations,
-                                               threadName: "ledger-writer", as: LedgerError.self)
+                                               threads: "ledger", as: LedgerError.self)
         writer = connections.writer
         reader = ReceiptReader(readers: connections.readers)
         clock = options.clock
@@ -71,6 +71,9 @@ public final class ReceiptLedger: Sendable {
 
     /// Counters of the writer thread (transactions vs units shows the batching factor).
     public var writerStats: WriterStats { writer.stats }
+
+    /// Counters of the WAL checkpoints (see `WALCheckpointer`).
+    public var checkpointStats: CheckpointStats { writer.checkpointStats }
 
     /// Commits everything queued, stops the writer thread and closes idle read connections.
     /// Later writes fail with `.closed`. Idempotent; do not call it from a completion and expect

@@ -36,6 +36,7 @@ final class SQLiteDatabase: @unchecked Sendable {
     let path: String
     private let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
+    private var walObserver: WALObserver?
 
     /// Process-wide settings, applied once before the first connection (SQLite accepts them
     /// only before it initializes; a later call is refused, harmlessly).
@@ -87,6 +88,53 @@ final class SQLiteDatabase: @unchecked Sendable {
         // another writer had committed (WALWriteCoalescingTests). Dirty pages stay in memory
         // until COMMIT instead: a batch's units hold their rows in memory anyway.
         if gathersWAL { try execute("PRAGMA cache_spill = false") }
+    }
+
+    /// How far a checkpoint got, in WAL frames.
+    struct CheckpointProgress: Equatable {
+        /// Frames in the WAL when the checkpoint ran.
+        let walFrames: Int
+        /// Of those, the frames now copied into the database file.
+        let backfilled: Int
+    }
+
+    /// One PASSIVE checkpoint: copies the WAL frames no reader still needs into the database
+    /// file (and fsyncs it), waiting for neither readers nor the writer. Returns nil when another
+    /// connection is checkpointing at that moment, which is not a failure.
+    func checkpointPassive() throws(SQLiteError) -> CheckpointProgress? {
+        var walFrames: Int32 = 0
+        var backfilled: Int32 = 0
+        let result = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &walFrames, &backfilled)
+        if result & 0xff == SQLITE_BUSY { return nil }
+        guard result == SQLITE_OK else {
+            throw .executionFailed(sql: "PRAGMA wal_checkpoint(PASSIVE)", result: result,
+                                   message: String(cString: sqlite3_errmsg(handle)))
+        }
+        return CheckpointProgress(walFrames: Int(walFrames), backfilled: Int(backfilled))
+    }
+
+    /// Calls `observer` after every commit of this connection, on the committing thread, with
+    /// the connection and the number of frames now in the WAL. This replaces SQLite's automatic
+    /// checkpoint, which is a WAL hook too: the observer decides when to checkpoint.
+    func observeWALCommits(_ observer: @escaping (SQLiteDatabase, Int) -> Void) {
+        let box = WALObserver(database: self, observer: observer)
+        walObserver = box
+        sqlite3_wal_hook(handle, { context, _, _, frames in
+            let box = Unmanaged<WALObserver>.fromOpaque(context!).takeUnretainedValue()
+            box.observer(box.database, Int(frames))
+            // Anything else would make COMMIT report an error for a commit that happened.
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(box).toOpaque())
+    }
+
+    /// The WAL hook's context: the connection owns it, so it lives exactly as long as the hook.
+    private final class WALObserver {
+        unowned let database: SQLiteDatabase
+        let observer: (SQLiteDatabase, Int) -> Void
+        init(database: SQLiteDatabase, observer: @escaping (SQLiteDatabase, Int) -> Void) {
+            self.database = database
+            self.observer = observer
+        }
     }
 
     /// The write-gathering figures of this connection's WAL file; nil when it is not gathered.

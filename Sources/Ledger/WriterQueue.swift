@@ -23,8 +23,12 @@ import Synchronization
 ///
 /// Completions run on the writer thread: they must only hand the result over (the gateway
 /// hops back to its event loop) and must never block or call `close()` and wait.
+///
+/// The queue owns its database's `WALCheckpointer`, which copies the WAL into the database
+/// file beside it and is stopped after the writer.
 final class WriterQueue: Sendable {
     private let inbox = WriterInbox()
+    private let checkpointer: WALCheckpointer
     private let thread: NativeThread
     private let counters = WriterCounters()
     private let joined = Mutex(false)
@@ -37,9 +41,12 @@ final class WriterQueue: Sendable {
     private static let release = "RELEASE unit"
     private static let rollbackToSavepoint = "ROLLBACK TO unit"
 
-    /// Takes ownership of `database` (already migrated) and starts the thread.
-    init(database: SQLiteDatabase, maxBatch: Int, threadName: String) throws(NativeThread.StartError) {
+    /// Takes ownership of `database` (already migrated, its commits observed by `checkpointer`)
+    /// and starts the thread.
+    init(database: SQLiteDatabase, checkpointer: WALCheckpointer, maxBatch: Int,
+         threadName: String) throws(NativeThread.StartError) {
         precondition(maxBatch > 0, "maxBatch must be positive")
+        self.checkpointer = checkpointer
         let inbox = self.inbox
         let counters = self.counters
         thread = try NativeThread(name: threadName) {
@@ -69,8 +76,9 @@ final class WriterQueue: Sendable {
         if !inbox.push(unit) { unit.fail(.closed) }
     }
 
-    /// Commits everything already queued, stops the thread and waits for it. Idempotent.
-    /// Called from a completion (the writer thread itself) it stops the thread without waiting.
+    /// Commits everything already queued, stops the thread and waits for it, then stops the
+    /// checkpointer. Idempotent. Called from a completion (the writer thread itself) it stops
+    /// the thread without waiting (the checkpointer stops when the last reference goes).
     func close() {
         inbox.close()
         guard !thread.isCurrent else { return }
@@ -79,9 +87,12 @@ final class WriterQueue: Sendable {
             thread.join()
             joined = true
         }
+        checkpointer.close()
     }
 
     var stats: WriterStats { counters.snapshot }
+
+    var checkpointStats: CheckpointStats { checkpointer.stats }
 
     /// The per-batch transaction logic, confined to the writer thread with its connection.
     private struct BatchRunner {

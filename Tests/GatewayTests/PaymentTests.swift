@@ -409,6 +409,8 @@ final class PaymentTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(committed.flatMap { Int($0.split(separator: " ").last!) } ?? 0, 2, metrics)
         XCTAssertTrue(metrics.contains("paygate_ledger_writes_total{result=\"failed\"} 0"), metrics)
         XCTAssertTrue(metrics.contains("paygate_ledger_transactions_total "), metrics)
+        XCTAssertTrue(metrics.contains("paygate_ledger_checkpoints_total{thread=\"checkpointer\",result=\"done\"} "), metrics)
+        XCTAssertTrue(metrics.contains("paygate_ledger_checkpoints_total{thread=\"any\",result=\"failed\"} 0"), metrics)
     }
 }
 

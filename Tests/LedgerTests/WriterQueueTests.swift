@@ -10,8 +10,7 @@ final class WriterQueueTests: LedgerTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        let database = try SQLiteDatabase(path: path("w.db"), options: .init(access: .readWrite, synchronous: .normal,
-                                                                             busyTimeoutMs: 1000))
+        let database = try openDatabase("w.db", .readWrite, .normal, busyTimeoutMs: 1000)
         try database.executeScript("""
             CREATE TABLE parent (id INTEGER PRIMARY KEY);
             CREATE TABLE items (name TEXT PRIMARY KEY,
@@ -20,9 +19,16 @@ final class WriterQueueTests: LedgerTestCase {
             CREATE TRIGGER doomed_rolls_back BEFORE INSERT ON doomed
             BEGIN SELECT RAISE(ROLLBACK, 'whole transaction rolled back'); END;
             """)
-        writer = try WriterQueue(database: database, maxBatch: 512, threadName: "test-writer")
-        reader = try SQLiteDatabase(path: path("w.db"), options: .init(access: .readOnly, synchronous: .normal,
-                                                                       busyTimeoutMs: 1000))
+        writer = try startWriter(database, maxBatch: 512)
+        reader = try openDatabase("w.db", .readOnly, .normal, busyTimeoutMs: 1000)
+    }
+
+    /// A writer on `database` with its checkpointer, as `StoreConnections` makes them.
+    private func startWriter(_ database: SQLiteDatabase, maxBatch: Int) throws -> WriterQueue {
+        let checkpointer = try WALCheckpointer(database: openDatabase("w.db", .readWrite, .normal, busyTimeoutMs: 1000),
+                                               writer: database, limits: .init(threshold: 1000, writerLimit: 8000),
+                                               threadName: "test-ckpt")
+        return try WriterQueue(database: database, checkpointer: checkpointer, maxBatch: maxBatch, threadName: "test-writer")
     }
 
     override func tearDownWithError() throws {
@@ -195,9 +201,7 @@ final class WriterQueueTests: LedgerTestCase {
 
     func testBatchesAreCappedAtMaxBatch() throws {
         writer.close()
-        let database = try SQLiteDatabase(path: path("w.db"), options: .init(access: .readWrite, synchronous: .normal,
-                                                                             busyTimeoutMs: 1000))
-        writer = try WriterQueue(database: database, maxBatch: 7, threadName: "test-writer")
+        writer = try startWriter(openDatabase("w.db", .readWrite, .normal, busyTimeoutMs: 1000), maxBatch: 7)
         _ = runAsOneBatch((0..<20).map { BatchedInsert(stringLiteral: "n\($0)") })
         XCTAssertEqual(writer.stats.largestBatch, 7)
         XCTAssertEqual(writer.stats.transactions, 1 + 3, "the gate, then 7 + 7 + 6")
