@@ -16,9 +16,9 @@ import Synchronization
 /// with every frame copied. Under sustained writes a passive checkpoint never sees that moment,
 /// since the writer commits while it copies, and the WAL would grow without bound. So the
 /// thread repeats its pass until the frames committed during one are few, then asks the writer
-/// to finish: after its next commit the writer checkpoints itself, copying just those few, and
-/// its next transaction starts the WAL over. Should the thread fall behind anyway, the writer
-/// checkpoints itself at `writerLimit` frames, as SQLite would.
+/// to finish: after its next batch, once that batch's completions have fired, the writer
+/// checkpoints itself, copying just those few, and its next transaction starts the WAL over.
+/// Should the thread fall behind anyway, the writer does the same at `writerLimit` frames.
 final class WALCheckpointer: Sendable {
     struct Limits: Sendable {
         /// New WAL frames that wake the checkpoint thread (SQLite's automatic checkpoint uses 1,000).
@@ -47,7 +47,7 @@ final class WALCheckpointer: Sendable {
         var framesAtLastRequest = 0   // confined to the writer's thread, like its connection
         writer.observeWALCommits { writer, frames in
             if frames >= limits.writerLimit || requests.finishing.exchange(false, ordering: .relaxed) {
-                checkpoints.run(writer) { $0.writerCheckpoints += 1 }
+                requests.writerCheckpointDue.store(true, ordering: .relaxed)
                 return
             }
             // Fewer frames than last time: the WAL started over.
@@ -85,6 +85,14 @@ final class WALCheckpointer: Sendable {
 
     var stats: CheckpointStats { checkpoints.stats }
 
+    /// Runs the checkpoint the writer's commits made due, if any. The writer calls it between
+    /// batches, after firing a batch's completions, so that none of them waits for it (the WAL
+    /// hook runs inside COMMIT, before them).
+    func runWriterCheckpointIfDue(_ writer: SQLiteDatabase) {
+        guard requests.writerCheckpointDue.exchange(false, ordering: .relaxed) else { return }
+        checkpoints.run(writer) { $0.writerCheckpoints += 1 }
+    }
+
     /// Stops the thread after its current checkpoint and waits for it. Idempotent.
     func close() {
         requests.close()
@@ -109,6 +117,8 @@ final class WALCheckpointer: Sendable {
         /// Set when the thread has caught up: after its next commit the writer finishes the
         /// checkpoint, copying only the frames committed during the last pass.
         let finishing = Atomic<Bool>(false)
+        /// Set by the writer's WAL hook, read by the writer between batches: both on its thread.
+        let writerCheckpointDue = Atomic<Bool>(false)
 
         func request() {
             update { $0.requested = true }

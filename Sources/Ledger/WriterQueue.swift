@@ -53,6 +53,7 @@ final class WriterQueue: Sendable {
             let runner = BatchRunner(database: database, counters: counters)
             while let batch = inbox.take(maxBatch: maxBatch) {
                 runner.process(batch)
+                checkpointer.runWriterCheckpointIfDue(database)
             }
         }
     }

@@ -29,10 +29,10 @@ final class WALCheckpointerTests: LedgerTestCase {
     }
 
     /// `transactions` commits one after another, each of `rows` rows of 3000 bytes (a leaf page
-    /// each, so about `rows` WAL frames per commit).
-    private func write(transactions: Int, rows: Int) throws {
+    /// each, so about `rows` WAL frames per commit), keys counting up from `firstKey`.
+    private func write(transactions: Int, rows: Int, firstKey: Int = 0) throws {
         for transaction in 0..<transactions {
-            let first = transaction * rows
+            let first = firstKey + transaction * rows
             let result: Result<Int, LedgerError> = awaitResult { completion in
                 writer.submit({ database throws(LedgerError) in
                     try LedgerError.sql { () throws(SQLiteError) in
@@ -89,6 +89,27 @@ final class WALCheckpointerTests: LedgerTestCase {
         XCTAssertGreaterThanOrEqual(stats.writerCheckpoints, 5, "~800 frames past a 120-frame limit")
         XCTAssertLessThan(try walBytes, 200 * Self.frameBytes, "the limit bounds the WAL")
         try assertStored(800)
+    }
+
+    func testABatchIsReportedBeforeTheWriterCheckpointsAfterIt() throws {
+        try start(threshold: 10, writerLimit: 20)
+        checkpointer.close()
+        let seen: Result<Int, LedgerError> = awaitResult { completion in
+            writer.submit({ database throws(LedgerError) in
+                try LedgerError.sql { () throws(SQLiteError) in
+                    for key in 0..<30 {
+                        try database.execute("INSERT INTO t (k, v) VALUES (?, ?)",
+                                             [.integer(Int64(key)), .blob([UInt8](repeating: UInt8(key % 251), count: 3000))])
+                    }
+                }
+            }, completion: { [checkpointer] (result: Result<Void, LedgerError>) in
+                // Runs on the writer thread, after a commit that took the WAL past its limit.
+                completion(result.map { checkpointer!.stats.writerCheckpoints })
+            })
+        }
+        XCTAssertEqual(try seen.get(), 0, "the completion fired before the writer's checkpoint")
+        try write(transactions: 1, rows: 1, firstKey: 30)
+        XCTAssertEqual(checkpointer.stats.writerCheckpoints, 1, "the writer checkpointed right after that batch")
     }
 
     func testWritesStayWholeWhileBothCheckpointConcurrently() throws {
