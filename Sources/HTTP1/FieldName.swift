@@ -23,6 +23,16 @@ public enum FieldName {
         return true
     }
 
+    /// Whether the name `name` equals `lowercaseName` ignoring ASCII case, for names held as
+    /// strings (configured headers), without building a lowercased copy.
+    public static func equals(_ name: String, _ lowercaseName: StaticString) -> Bool {
+        let utf8 = name.utf8
+        guard utf8.count == lowercaseName.utf8CodeUnitCount else { return false }
+        let expected = lowercaseName.utf8Start
+        for (index, byte) in utf8.enumerated() where ASCII.lowercased(byte) != expected[index] { return false }
+        return true
+    }
+
     /// Whether the field is hop-by-hop, i.e. describes one connection and must not be forwarded
     /// (RFC 9110 §7.6.1): Connection, Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade, and
     /// every `Proxy-*` field (Proxy-Connection, Proxy-Authenticate, Proxy-Authorization, ...).

@@ -176,22 +176,47 @@ final class BufferedExchange: UpstreamUser {
         }
     }
 
+    /// The request as bytes, written straight into one array: the facilitator's calls go through
+    /// here twice per paid request, and building the head as a `String` first cost ~15k
+    /// instructions a call (callgrind, `bench/paid_profile.sh`). Configured headers cannot
+    /// override the framing: Host, Content-Length and Connection are the client's own.
     private func serializedRequest() -> [UInt8] {
-        var text = "\(request.method) \(request.target) HTTP/1.1\r\nHost: \(pool.endpoint.authority)\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.fixedHeadBytes + request.method.utf8.count + request.target.utf8.count
+            + pool.endpoint.authority.utf8.count + request.body.count
+            + request.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
+        func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        append(request.method)
+        append(" ")
+        append(request.target)
+        append(" HTTP/1.1\r\nHost: ")
+        append(pool.endpoint.authority)
+        append("\r\n")
         var hasUserAgent = false
         for (name, value) in request.headers {
-            let lowered = name.lowercased()
-            if lowered == "host" || lowered == "content-length" || lowered == "connection" { continue }
-            if lowered == "user-agent" { hasUserAgent = true }
-            text += "\(name): \(value)\r\n"
+            if FieldName.equals(name, "host") || FieldName.equals(name, "content-length") || FieldName.equals(name, "connection") {
+                continue
+            }
+            if FieldName.equals(name, "user-agent") { hasUserAgent = true }
+            append(name)
+            append(": ")
+            append(value)
+            append("\r\n")
         }
-        if !hasUserAgent { text += "User-Agent: paygate\r\n" }
+        if !hasUserAgent { append("User-Agent: paygate\r\n") }
         if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
-            text += "Content-Length: \(request.body.count)\r\n"
+            append("Content-Length: ")
+            append(String(request.body.count))
+            append("\r\n")
         }
-        text += "\r\n"
-        return Array(text.utf8) + request.body
+        append("\r\n")
+        bytes.append(contentsOf: request.body)
+        return bytes
     }
+
+    /// The head's fixed text: the request line's spaces and version, the Host, User-Agent and
+    /// Content-Length lines (with up to 10 digits) and the blank line.
+    private static let fixedHeadBytes = 80
 
     // MARK: UpstreamUser
 

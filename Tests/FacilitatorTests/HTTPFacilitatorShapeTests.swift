@@ -203,6 +203,7 @@ final class HTTPFacilitatorShapeTests: XCTestCase {
         _ = harness.supported(picky)
         let accepts = server.requests.last?.headers.filter { $0.name.lowercased() == "accept" }.map(\.value)
         XCTAssertEqual(accepts, ["application/json; q=1"], "a configured Accept replaces the default")
+        XCTAssertEqual(requests.map { $0.header("User-Agent") }, Array(repeating: "paygate", count: 4))
     }
 
     func testSupportedNeedsA2xxSupportedResponse() throws {

@@ -202,6 +202,17 @@ final class FieldNameTests: XCTestCase {
         XCTAssertFalse(check("[") { FieldName.equals($0, $1, "{") })
     }
 
+    func testCaseInsensitiveEqualityOfStringNames() {
+        XCTAssertTrue(FieldName.equals("Content-Length", "content-length"))
+        XCTAssertTrue(FieldName.equals("HOST", "host"))
+        XCTAssertFalse(FieldName.equals("Hos", "host"))
+        XCTAssertFalse(FieldName.equals("Hosts", "host"))
+        XCTAssertFalse(FieldName.equals("", "a"))
+        XCTAssertTrue(FieldName.equals("", ""))
+        XCTAssertFalse(FieldName.equals("@", "`"))
+        XCTAssertFalse(FieldName.equals("Hösts", "hosts"), "non-ASCII bytes never fold")
+    }
+
     func testHeaderFieldHasName() {
         let bytes = Array("X-Payment: abc".utf8)
         let field = HeaderField(name: ByteRange(start: 0, count: 9), value: ByteRange(start: 11, count: 3))
