@@ -8,6 +8,8 @@ extension JSONParserState {
         i += 1
         let start = i
         while i < bytes.count {
+            i = Self.endOfPlainWords(bytes, from: i)
+            guard i < bytes.count else { break }
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
@@ -38,6 +40,37 @@ extension JSONParserState {
             }
         }
         throw error(.unexpectedEnd, "unterminated string")
+    }
+
+    /// Skips whole 8-byte words of plain string content (printable ASCII other than `"` and
+    /// `\`) and returns where the first word holding anything else starts, or where fewer than
+    /// 8 bytes remain. The payment header is mostly such content (hex signatures, addresses,
+    /// nonces): a word at a time costs ~1.5 instructions a byte against ~16 byte by byte.
+    @inline(__always)
+    static func endOfPlainWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        var index = start
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if hasNonPlainByte(word) { break }
+            index += 8
+        }
+        return index
+    }
+
+    /// Whether any byte of `word` is a quote, a backslash, below 0x20 or above 0x7F. Exact:
+    /// `(x - 0x01…) & ~x & 0x80…` is non-zero iff some byte of x is zero, and
+    /// `(x - 0x20…) & ~x & 0x80…` iff some byte is below 0x20.
+    @inline(__always)
+    static func hasNonPlainByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroInQuote = (quote &- ones) & ~quote
+        let zeroInBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroInQuote | zeroInBackslash | control | word) & highs != 0
     }
 
     /// Accepts one unescaped character starting at `byte` (ASCII or a whole UTF-8 sequence).

@@ -124,6 +124,40 @@ final class JSONConformanceTests: XCTestCase {
         }
     }
 
+    /// Plain string content is skipped 8 bytes at a time: every byte that needs a closer look
+    /// (quote, backslash, control, DEL's neighbours, non-ASCII) is found at every offset within
+    /// and across words, in strings long and short.
+    func testEveryByteThatEndsAPlainRunIsSeenAtEveryOffset() throws {
+        let probes: [(bytes: [UInt8], parsed: String?)] = [
+            (Array(#"\""#.utf8), "\""), (Array(#"\\"#.utf8), "\\"), (Array(#"\n"#.utf8), "\n"),
+            (Array(#"\u00e9"#.utf8), "é"), (Array("é".utf8), "é"), (Array("😀".utf8), "😀"),
+            ([0x7F], "\u{7F}"), ([0x7E], "~"), ([0x20], " "), ([0x21], "!"),
+            ([0x1F], nil), ([0x00], nil), ([0x0A], nil), ([0x80], nil), ([0xFF], nil),
+            ([0xC3], nil), // a lead byte whose continuation is missing: refused at the byte after it
+        ]
+        for (probe, parsed) in probes {
+            for before in 0..<20 {
+                for after in [0, 1, 7, 8, 9, 17] {
+                    let content = Array(repeating: UInt8(ascii: "a"), count: before) + probe
+                        + Array(repeating: UInt8(ascii: "b"), count: after)
+                    let document = [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
+                    let context = "probe \(probe) after \(before) bytes, \(after) after"
+                    if let parsed {
+                        let expected = String(repeating: "a", count: before) + parsed + String(repeating: "b", count: after)
+                        XCTAssertEqual(try JSONParser.parse(document), .string(expected), context)
+                    } else {
+                        XCTAssertThrowsError(try JSONParser.parse(document), context) { error in
+                            XCTAssertEqual((error as? JSONError)?.offset, 1 + before + (probe == [0xC3] ? 1 : 0), context)
+                        }
+                    }
+                }
+            }
+        }
+        // A quote in the middle of a word ends the string there.
+        XCTAssertEqual(try JSONParser.parse(Array(#"["abcdefghij","k"]"#.utf8)), .array([.string("abcdefghij"), .string("k")]))
+        XCTAssertThrowsError(try JSONParser.parse(Array(#""abcdefghijklmnop"#.utf8)), "unterminated")
+    }
+
     func testDepthLimit() throws {
         let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
         XCTAssertNoThrow(try JSONParser.parse(ok))
