@@ -195,6 +195,40 @@ def facilitator_accepts(port):
     return accepts, requests
 
 
+# Where a paid request's time goes inside paygate: (label, metric family, phase label or None).
+WAITS = [("verify", "paygate_payment_phase_duration_seconds", "verify"),
+         ("settling", "paygate_payment_phase_duration_seconds", "record_settling"),
+         ("settle", "paygate_settlement_duration_seconds", None),
+         ("outcome", "paygate_payment_phase_duration_seconds", "record_outcome"),
+         ("request", "paygate_request_duration_seconds", None)]
+
+
+def wait_totals(admin_port):
+    """(sum seconds, count) per WAITS entry from paygate's /metrics; None for a series the build
+    does not export (builds before the phase histograms)."""
+    conn = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=5)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    totals = {}
+    for label, family, phase in WAITS:
+        # One phase's series, or every route's series of an unlabelled wait.
+        labels = re.escape(f'{{phase="{phase}"}}') if phase else r"(?:\{[^}]*\})?"
+        sums = re.findall(rf"^{family}_sum{labels} (\S+)$", text, re.M)
+        counts = re.findall(rf"^{family}_count{labels} (\S+)$", text, re.M)
+        totals[label] = (sum(map(float, sums)), sum(map(float, counts))) if counts else None
+    return totals
+
+
+def wait_means(before, after):
+    """Mean ms of each wait over a run, from two `wait_totals`."""
+    means = {}
+    for label, _, _ in WAITS:
+        if before.get(label) and after.get(label) and after[label][1] > before[label][1]:
+            means[label] = (after[label][0] - before[label][0]) * 1000 / (after[label][1] - before[label][1])
+    return means
+
+
 class Ledger:
     """Read-only view of paygate's receipt ledger (WAL: readers never block its writer)."""
 
@@ -271,8 +305,9 @@ class Server:
     """A server under test; `seen` holds its best paid req/s per connection count, which sizes
     the payments signed for its next run."""
 
-    def __init__(self, name, port, path, pids, initial_rps, ledger=None, paid=True):
+    def __init__(self, name, port, path, pids, initial_rps, ledger=None, paid=True, admin=None):
         self.name, self.port, self.path, self.pids, self.ledger = name, port, path, pids, ledger
+        self.admin = admin  # paygate's admin port (for /metrics)
         self.initial_rps = initial_rps
         # False for the floor: it takes no payment, so it gets one fixed header of the same size.
         self.paid = paid
@@ -315,6 +350,7 @@ def paid_run(args, env, server, conns, duration):
         accepts_before, fac_requests_before = facilitator_accepts(env["facilitator_port"])
         receipts_before = server.ledger.settled_when_quiet() if server.ledger else None
         cpu_before = cpu_seconds(server.pids())
+        waits_before = wait_totals(server.admin) if server.admin else None
         # A sample 1 s in: connections opened after it are churn, not the reconnects after the
         # idle gap between runs (paygate drops idle facilitator connections after 4 s).
         mid = {}
@@ -324,6 +360,8 @@ def paid_run(args, env, server, conns, duration):
                 threads=threads)
         sampler.join()
         cpu_after = cpu_seconds(server.pids())
+        if waits_before:
+            r["waits"] = wait_means(waits_before, wait_totals(server.admin))
         accepts_after, fac_requests_after = facilitator_accepts(env["facilitator_port"])
         if r["exhausted"] == 0:
             break
@@ -517,6 +555,8 @@ def main():
                         f"p99 {r['p99']:.2f} ms  non-2xx {r['non2xx']}  socket errors {r['socket_errors']}  "
                         f"fac conns/1000 {r['fac_conns_per_1000']:.2f} (after 1 s {r.get('fac_steady_per_1000', 0):.2f})  fac calls/payment {r['fac_calls_per_payment']:.2f}  "
                         f"cpu {r['cpu_ms']:.3f} ms/req{extra}")
+                    if r.get("waits"):
+                        log("                      mean ms: " + ", ".join(f"{k} {v:.2f}" for k, v in r["waits"].items()))
             if args.probe_duration > 0:
                 run_probe(args, env, servers, origin_port, fac_port, post, probe)
         if args.facilitator == "http":
@@ -545,7 +585,7 @@ def start_paygate(args, work, name, wallet, fac_port, origin_port, procs, binary
     paygate = subprocess.Popen([binary, "serve", "--config", config], stdout=subprocess.DEVNULL,
                                stderr=open(f"{work}/{name}.err", "w"))
     procs.append(paygate)
-    return Server(name, port, "/paid", lambda: [paygate.pid], args.initial_rps, Ledger(f"{work}/{name}.sqlite"))
+    return Server(name, port, "/paid", lambda: [paygate.pid], args.initial_rps, Ledger(f"{work}/{name}.sqlite"), admin=admin)
 
 
 def check_one_payment(env, servers):

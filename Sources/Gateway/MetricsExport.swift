@@ -89,6 +89,11 @@ enum MetricsExport {
                         value: .unsigned(units))
         }
         metrics.histogram("paygate_settlement_duration_seconds", help: "Facilitator settle calls", snapshot.settleLatency)
+        for phase in PaymentMetrics.Phase.allCases {
+            metrics.histogram("paygate_payment_phase_duration_seconds",
+                              help: "A paid request's waits on the event loop: facilitator verification, the settling receipt, the outcome",
+                              labels: ["phase": phase.label], snapshot.phaseLatency[phase.rawValue])
+        }
         addLedgerWriter(&metrics, payments.ledger.writerStats)
         addLedgerCheckpoints(&metrics, payments.ledger.checkpointStats)
         if let counts = try? payments.ledger.reader.counts() {

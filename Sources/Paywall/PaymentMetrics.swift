@@ -1,11 +1,34 @@
+import EventLoop
 import Metrics
 import Money
 import Synchronization
 
 /// Payment counters for `/metrics`: challenges issued, verification and settlement outcomes by
-/// facilitator and reason, revenue by route, asset and recipient (exact atomic units), and
-/// settlement latency. Payment events are rare next to requests, so one lock is fine here.
+/// facilitator and reason, revenue by route, asset and recipient (exact atomic units),
+/// settlement latency and the latency of a paid request's other waits (`Phase`). Payment
+/// events are rare next to requests, so one lock is fine here.
 public final class PaymentMetrics: Sendable {
+    /// The waits of a paid request besides the facilitator's settle call (timed on its own):
+    /// each from its start on the event loop to its result back on that loop, so thread hops
+    /// and queueing count. With the settle call they are where a paid request's added latency
+    /// goes.
+    public enum Phase: Int, CaseIterable, Sendable {
+        /// The facilitator's `/verify` (local pre-verification excluded).
+        case verify
+        /// The `settling` receipt, durable before the facilitator is asked to settle.
+        case recordSettling
+        /// The outcome (settled with its split lines, failed or pending), durable before the answer.
+        case recordOutcome
+
+        public var label: String {
+            switch self {
+            case .verify: "verify"
+            case .recordSettling: "record_settling"
+            case .recordOutcome: "record_outcome"
+            }
+        }
+    }
+
     public struct Snapshot: Sendable {
         public var challenges: [String: UInt64] = [:]                        // route
         public var verifications: [Key: UInt64] = [:]                        // facilitator, outcome
@@ -13,6 +36,8 @@ public final class PaymentMetrics: Sendable {
         public var notCharged: [Key: UInt64] = [:]                           // route, reason
         public var revenue: [RevenueKey: UInt128] = [:]
         public var settleLatency = Histogram()
+        /// Indexed by `Phase.rawValue`.
+        public var phaseLatency = [Histogram](repeating: Histogram(), count: Phase.allCases.count)
     }
 
     public struct Key: Hashable, Sendable {
@@ -46,6 +71,11 @@ public final class PaymentMetrics: Sendable {
             $0.settlements[Key(first: facilitator, second: outcome), default: 0] += 1
             $0.settleLatency.observe(nanos: nanos)
         }
+    }
+
+    func phase(_ phase: Phase, since startNanos: UInt64) {
+        let nanos = Clock.monotonicNanos() &- startNanos
+        state.withLock { $0.phaseLatency[phase.rawValue].observe(nanos: nanos) }
     }
 
     func notCharged(route: String, reason: String) {

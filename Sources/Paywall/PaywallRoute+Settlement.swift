@@ -24,8 +24,10 @@ extension PaywallRoute {
     func settle(_ attempt: PaymentAttempt, _ exchange: Exchange, response: BufferedResponse?,
                 then completion: @escaping (Exchange, SettleDecision) -> Void) {
         let bound = LoopBound((exchange, attempt, completion), loop: exchange.loop)
+        let started = Clock.monotonicNanos()
         services.ledger.begin(attempt.draft(route: name, requestID: exchange.requestID, settleMode: settleMode)) { result in
             bound.execute { [self] carried in
+                services.metrics.phase(.recordSettling, since: started)
                 let (exchange, attempt, completion) = carried
                 switch result {
                 case .failure(let error):
@@ -134,11 +136,15 @@ extension PaywallRoute {
     private func write(_ receiptID: String, _ outcome: ReceiptOutcome, delivered: Bool, idempotency: IdempotencyEntry? = nil,
                        _ exchange: Exchange, then: @escaping (Exchange) -> Void) {
         let bound = LoopBound((exchange, then), loop: exchange.loop)
+        let (metrics, started) = (services.metrics, Clock.monotonicNanos())
         services.ledger.complete(receiptID: receiptID, outcome: outcome, delivered: delivered, idempotency: idempotency) { result in
             if case .failure(let error) = result {
                 log.error("receipt update failed", ["receipt": .string(receiptID), "error": .string(error.description)])
             }
-            bound.execute { carried in carried.1(carried.0) }
+            bound.execute { carried in
+                metrics.phase(.recordOutcome, since: started)
+                carried.1(carried.0)
+            }
         }
     }
 

@@ -261,7 +261,9 @@ public final class PaywallRoute: ExchangeHooks {
     }
 
     private func verify(_ attempt: PaymentAttempt, _ exchange: Exchange) {
+        let started = Clock.monotonicNanos()
         services.facilitators.verify(attempt.call, among: pricing.facilitators, on: exchange.loop) { [self] verification in
+            services.metrics.phase(.verify, since: started)
             guard exchange.context === attempt else { return }
             let name = verification.facilitator
             switch verification.outcome {

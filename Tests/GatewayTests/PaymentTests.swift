@@ -411,6 +411,13 @@ final class PaymentTests: XCTestCase {
         XCTAssertTrue(metrics.contains("paygate_ledger_transactions_total "), metrics)
         XCTAssertTrue(metrics.contains("paygate_ledger_checkpoints_total{thread=\"checkpointer\",result=\"done\"} "), metrics)
         XCTAssertTrue(metrics.contains("paygate_ledger_checkpoints_total{thread=\"any\",result=\"failed\"} 0"), metrics)
+        // One paid request: one of each wait, each taking some time.
+        for phase in ["verify", "record_settling", "record_outcome"] {
+            let series = "paygate_payment_phase_duration_seconds"
+            XCTAssertTrue(metrics.contains("\(series)_count{phase=\"\(phase)\"} 1\n"), metrics)
+            let sum = metrics.split(separator: "\n").first { $0.hasPrefix("\(series)_sum{phase=\"\(phase)\"} ") }
+            XCTAssertGreaterThan(sum.flatMap { Double($0.split(separator: " ").last!) } ?? 0, 0, phase)
+        }
     }
 }
 
